@@ -1,0 +1,342 @@
+"""The pure-Python twin of the compiled core (src/_core.pyx).
+
+It follows the core closely: built-in containers are walked with an explicit
+stack of frames (so nesting depth is not limited by the interpreter's
+recursion limit), everything else goes through the same hook and reduce
+protocol as the stdlib ``copy`` module.  The memo is always a real dict here,
+filled exactly the way ``copy.deepcopy`` fills it.
+"""
+
+from copyreg import dispatch_table
+from types import MethodType
+
+from ._common import (
+    DEEP_ATOMIC, SHALLOW_ATOMIC, Error, foreign_deep_copier,
+    foreign_shallow_copier, reduce_arity_error, reduce_not_iterable_error)
+
+_DEEP_ATOMIC = frozenset(DEEP_ATOMIC)
+_SHALLOW_ATOMIC = frozenset(SHALLOW_ATOMIC)
+_nil = object()
+_DONE = object()
+
+
+def deepcopy(x, memo=None):
+    """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
+    if memo is None:
+        memo = {}
+    else:
+        y = memo.get(id(x), _nil)
+        if y is not _nil:
+            return y
+    cls = type(x)
+    if cls in _DEEP_ATOMIC:
+        return x
+    frame_type = _frame_type(cls)
+    if frame_type is not None:
+        return _walk(frame_type(x, memo), memo)
+    return _deepcopy_other(x, memo)
+
+
+# -- memo helpers: exactly the stdlib's way of filling a memo ---------------
+
+def _memoize(memo, x, y):
+    memo[id(x)] = y
+
+
+def _keep_alive(memo, x):
+    try:
+        memo[id(memo)].append(x)
+    except KeyError:
+        memo[id(memo)] = [x]
+
+
+# -- the container walk ------------------------------------------------------
+#
+# Each frame copies one built-in container.  next_child() returns the next
+# original object to copy (or _DONE), accept() takes its copy, finish()
+# returns the container's copy and records it in the memo.
+
+class _ListFrame:
+    __slots__ = ('src', 'dst', 'pos')
+
+    def __init__(self, src, memo):
+        self.src = src
+        self.dst = []
+        self.pos = 0
+        _memoize(memo, src, self.dst)   # before the items: cycles find it
+
+    def next_child(self):
+        # Index-based like list iteration: items appended meanwhile are
+        # copied too, a list cleared meanwhile ends the loop.
+        pos = self.pos
+        if pos < len(self.src):
+            self.pos = pos + 1
+            return self.src[pos]
+        return _DONE
+
+    def accept(self, y):
+        self.dst.append(y)
+
+    def finish(self, memo):
+        _memoize(memo, self.src, self.dst)
+        _keep_alive(memo, self.src)
+        return self.dst
+
+
+class _DictFrame:
+    __slots__ = ('src', 'dst', 'items', 'key', 'value', 'phase')
+
+    def __init__(self, src, memo):
+        self.src = src
+        self.dst = {}
+        # The real items iterator gives the stdlib's RuntimeErrors when a
+        # hook resizes the dict during the copy.
+        self.items = iter(src.items())
+        self.phase = 0
+        _memoize(memo, src, self.dst)
+
+    def next_child(self):
+        # `y[deepcopy(key)] = deepcopy(value)` evaluates the value first.
+        if self.phase == 0:
+            for key, value in self.items:
+                self.key = key
+                self.phase = 1
+                return value
+            return _DONE
+        self.phase = 3
+        key = self.key
+        self.key = None
+        return key
+
+    def accept(self, y):
+        if self.phase == 1:
+            self.value = y
+            self.phase = 2
+        else:
+            value = self.value
+            self.value = None
+            self.phase = 0
+            self.dst[y] = value
+
+    def finish(self, memo):
+        _memoize(memo, self.src, self.dst)
+        _keep_alive(memo, self.src)
+        return self.dst
+
+
+class _TupleFrame:
+    __slots__ = ('src', 'dst', 'pos')
+
+    def __init__(self, src, memo):
+        self.src = src
+        self.dst = []
+        self.pos = 0
+
+    def next_child(self):
+        pos = self.pos
+        if pos < len(self.src):
+            self.pos = pos + 1
+            return self.src[pos]
+        return _DONE
+
+    def accept(self, y):
+        self.dst.append(y)
+
+    def finish(self, memo):
+        src = self.src
+        # Not memoized before the items, so a cycle through the tuple may
+        # already have produced its copy: use that one, as the stdlib does.
+        try:
+            y = memo[id(src)]
+        except KeyError:
+            y = src
+            for a, b in zip(src, self.dst):
+                if a is not b:
+                    y = tuple(self.dst)
+                    break
+        if y is not src:
+            _memoize(memo, src, y)
+            _keep_alive(memo, src)
+        return y
+
+
+class _SetFrame:
+    """Exact set and frozenset: the stdlib copies them through __reduce_ex__,
+    which snapshots the items into a list and builds the copy at the end."""
+    __slots__ = ('src', 'items', 'dst', 'pos')
+
+    def __init__(self, src, memo):
+        self.src = src
+        self.items = list(src)
+        self.dst = []
+        self.pos = 0
+
+    def next_child(self):
+        pos = self.pos
+        if pos < len(self.items):
+            self.pos = pos + 1
+            return self.items[pos]
+        return _DONE
+
+    def accept(self, y):
+        self.dst.append(y)
+
+    def finish(self, memo):
+        y = type(self.src)(self.dst)
+        _memoize(memo, self.src, y)
+        _keep_alive(memo, self.src)
+        return y
+
+
+def _frame_type(cls):
+    if cls is list:
+        return _ListFrame
+    if cls is dict:
+        return _DictFrame
+    if cls is tuple:
+        return _TupleFrame
+    if (cls is set or cls is frozenset) and cls not in dispatch_table:
+        return _SetFrame
+    return None
+
+
+def _walk(frame, memo):
+    stack = []
+    while True:
+        child = frame.next_child()
+        if child is _DONE:
+            y = frame.finish(memo)
+            if not stack:
+                return y
+            frame = stack.pop()
+            frame.accept(y)
+            continue
+        y = memo.get(id(child), _nil)
+        if y is not _nil:
+            frame.accept(y)
+            continue
+        cls = type(child)
+        if cls in _DEEP_ATOMIC:
+            frame.accept(child)
+            continue
+        frame_type = _frame_type(cls)
+        if frame_type is not None:
+            stack.append(frame)
+            frame = frame_type(child, memo)
+            continue
+        frame.accept(_deepcopy_other(child, memo))
+
+
+# -- hooks and the reduce protocol --------------------------------------------
+
+def _deepcopy_other(x, memo):
+    cls = type(x)
+    copier = foreign_deep_copier(cls)
+    if copier is not None:
+        y = copier(x, memo)
+    elif cls is MethodType:
+        y = cls(x.__func__, deepcopy(x.__self__, memo))
+    elif issubclass(cls, type):
+        y = x
+    elif cls is bytearray and cls not in dispatch_table:
+        y = bytearray(x)
+    else:
+        copier = getattr(x, "__deepcopy__", None)
+        if copier is not None:
+            y = copier(memo)
+        else:
+            rv = _reduce(x, cls, "deep")
+            if isinstance(rv, str):
+                y = x
+            else:
+                y = _reconstruct(x, memo, rv)
+    # An object that is its own copy is not memoized (stdlib rule).
+    if y is not x:
+        _memoize(memo, x, y)
+        _keep_alive(memo, x)
+    return y
+
+
+def _reduce(x, cls, kind):
+    reductor = dispatch_table.get(cls)
+    if reductor is not None:
+        return reductor(x)
+    reductor = getattr(x, "__reduce_ex__", None)
+    if reductor is not None:
+        return reductor(4)
+    reductor = getattr(x, "__reduce__", None)
+    if reductor:
+        return reductor()
+    raise Error("un(%s)copyable object of type %s" % (kind, cls))
+
+
+def _reconstruct(x, memo, rv):
+    """Build the copy from a reduce value; memo is None for a shallow copy.
+
+    rv is only read, never modified.
+    """
+    try:
+        rv = tuple(rv)
+    except TypeError:
+        raise reduce_not_iterable_error(x, rv) from None
+    if not 2 <= len(rv) <= 5:
+        raise reduce_arity_error(x, rv)
+    func, args, state, listiter, dictiter = rv + (None,) * (5 - len(rv))
+    deep = memo is not None
+    if deep and args:
+        args = [deepcopy(arg, memo) for arg in args]
+    y = func(*args)
+    if deep:
+        _memoize(memo, x, y)
+
+    if state is not None:
+        if deep:
+            state = deepcopy(state, memo)
+        if hasattr(y, '__setstate__'):
+            y.__setstate__(state)
+        else:
+            if isinstance(state, tuple) and len(state) == 2:
+                state, slotstate = state
+            else:
+                slotstate = None
+            if state is not None:
+                y.__dict__.update(state)
+            if slotstate is not None:
+                for key, value in slotstate.items():
+                    setattr(y, key, value)
+
+    if listiter is not None:
+        for item in listiter:
+            if deep:
+                item = deepcopy(item, memo)
+            y.append(item)
+    if dictiter is not None:
+        for key, value in dictiter:
+            if deep:
+                key = deepcopy(key, memo)
+                value = deepcopy(value, memo)
+            y[key] = value
+    return y
+
+
+# -- shallow copy -------------------------------------------------------------
+
+def copy(x):
+    """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
+    cls = type(x)
+    if cls in _SHALLOW_ATOMIC:
+        return x
+    if cls is list or cls is dict or cls is set or cls is bytearray:
+        return cls.copy(x)
+    copier = foreign_shallow_copier(cls)
+    if copier is not None:
+        return copier(x)
+    if issubclass(cls, type):
+        return x
+    copier = getattr(cls, "__copy__", None)
+    if copier is not None:
+        return copier(x)
+    rv = _reduce(x, cls, "shallow")
+    if isinstance(rv, str):
+        return x
+    return _reconstruct(x, None, rv)

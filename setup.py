@@ -1,0 +1,67 @@
+"""Build script for the fastcopy._core extension.
+
+Options for `python setup.py build_ext` (or environment variables for
+`pip install .`):
+  --cython-always        regenerate the C file even if it looks up to date
+  --cython-annotate      write an HTML annotation next to each .pyx
+  --cython-directives    comma-separated Cython directives, e.g. linetrace=True
+  FASTCOPY_DEBUG=1       debug build: asserts on, -O0 -g, Cython linetrace
+"""
+
+import os
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext as _build_ext
+
+DEBUG = os.environ.get("FASTCOPY_DEBUG", "") not in ("", "0")
+
+
+def _compile_flags():
+    if DEBUG:
+        return ["-O0", "-g3", "-UNDEBUG"]
+    return ["-O3"]
+
+
+class build_ext(_build_ext):
+    user_options = _build_ext.user_options + [
+        ("cython-always", None, "run cythonize() even if .c files are present"),
+        ("cython-annotate", None, "produce a colorized HTML version of the source"),
+        ("cython-directives=", None, "Cython compiler directives"),
+    ]
+    boolean_options = _build_ext.boolean_options + ["cython-always", "cython-annotate"]
+
+    def initialize_options(self):
+        super().initialize_options()
+        self.cython_always = False
+        self.cython_annotate = bool(os.environ.get("FASTCOPY_CYTHON_ANNOTATE"))
+        self.cython_directives = os.environ.get("FASTCOPY_CYTHON_DIRECTIVES")
+
+    def finalize_options(self):
+        from Cython.Build import cythonize
+
+        directives = {}
+        if self.cython_directives:
+            for item in self.cython_directives.split(","):
+                name, _, value = item.partition("=")
+                directives[name.strip()] = value.strip()
+        if DEBUG:
+            directives.setdefault("linetrace", "True")
+        self.distribution.ext_modules[:] = cythonize(
+            self.distribution.ext_modules,
+            compiler_directives=directives,
+            annotate=self.cython_annotate,
+            force=self.cython_always,
+            include_path=["src"],
+        )
+        super().finalize_options()
+
+
+ext = Extension(
+    "fastcopy._core",
+    sources=["src/_core.pyx"],
+    include_dirs=["src"],
+    extra_compile_args=_compile_flags(),
+    define_macros=[("CYTHON_TRACE_NOGIL", "1")] if DEBUG else [],
+)
+
+setup(ext_modules=[ext], cmdclass={"build_ext": build_ext})

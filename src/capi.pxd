@@ -1,0 +1,49 @@
+# Raw C-API bindings for the core.  Unlike Cython's `cpython.*` modules these
+# take and return bare PyObject* so the hot loops manage references by hand
+# (every incref/decref is spelled out) and a NULL can be checked without
+# Cython raising on it.
+
+from cpython.object cimport PyObject, PyTypeObject
+
+cdef extern from "Python.h":
+    void incref "Py_INCREF" (PyObject* o)
+    void decref "Py_DECREF" (PyObject* o)
+    void xdecref "Py_XDECREF" (PyObject* o)
+    PyTypeObject* Py_TYPE(PyObject* o)
+    bint PyType_Check(PyObject* o)
+
+    PyObject* PyErr_Occurred()
+
+    # lists and tuples: borrowed items, no bounds checks
+    PyObject* PyList_New(Py_ssize_t n) except NULL
+    Py_ssize_t PyList_GET_SIZE(PyObject* l)
+    PyObject* PyList_GET_ITEM(PyObject* l, Py_ssize_t i)
+    int PyList_Append(PyObject* l, PyObject* item) except -1
+    PyObject* PyList_GetSlice(PyObject* l, Py_ssize_t lo, Py_ssize_t hi) except NULL
+    PyObject* PyTuple_New(Py_ssize_t n) except NULL
+    Py_ssize_t PyTuple_GET_SIZE(PyObject* t)
+    PyObject* PyTuple_GET_ITEM(PyObject* t, Py_ssize_t i)
+    void PyTuple_SET_ITEM(PyObject* t, Py_ssize_t i, PyObject* item)  # steals
+
+    # dicts: GetItemWithError returns a borrowed reference or NULL
+    PyObject* PyDict_New() except NULL
+    Py_ssize_t PyDict_GET_SIZE "PyDict_Size" (PyObject* d)
+    bint PyDict_Next(PyObject* d, Py_ssize_t* pos, PyObject** key, PyObject** value)
+    PyObject* PyDict_GetItemWithError(PyObject* d, PyObject* key)
+    int PyDict_SetItem(PyObject* d, PyObject* key, PyObject* value) except -1
+    PyObject* PyDict_Copy(PyObject* d) except NULL
+
+    # sets: PySet_Add also fills a brand-new frozenset before it is shared
+    PyObject* PySet_New(PyObject* iterable) except NULL
+    PyObject* PyFrozenSet_New(PyObject* iterable) except NULL
+    int PySet_Add(PyObject* s, PyObject* key) except -1
+
+    PyObject* PySequence_List(PyObject* o) except NULL
+    PyObject* PyLong_FromVoidPtr(void* p) except NULL
+    PyObject* PyObject_GetItem(PyObject* o, PyObject* key)
+    int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* value) except -1
+
+cdef extern from "fastcopy_helpers.h":
+    int fc_enter_recursive_call(const char* where) except -1
+    void Py_LeaveRecursiveCall()
+    Py_ssize_t fc_address_slot(const void* p, int bits)

@@ -1,0 +1,151 @@
+# Everything that is not a built-in container: the stdlib's dispatch order
+# for hooks (__deepcopy__, copyreg.dispatch_table, __reduce_ex__(4),
+# __reduce__) and reconstruction from a reduce value.  Mirrors
+# _deepcopy_other / _reduce / _reconstruct in fastcopy/_pure.py.
+
+
+cdef object deep_any(Session s, object x):
+    """deepcopy(x) within session s: the entry point for every child."""
+    cdef PyObject* p = <PyObject*>x
+    cdef PyTypeObject* tp = Py_TYPE(p)
+    cdef PyObject* y
+    cdef int kind
+    if s.memo is None:
+        if is_deep_atomic(tp):
+            return x
+        y = table_get(&s.table, p)
+        if y != NULL:
+            return <object>y
+    else:
+        y = memo_lookup(s, p)
+        if y != NULL:
+            return steal(y)
+        if is_deep_atomic(tp):
+            return x
+    kind = container_kind(tp)
+    if kind != K_NONE:
+        return steal(walk(s, p, kind))
+    return deep_other(s, x)
+
+
+cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
+    cdef object y = deep_other(s, <object>x)
+    incref(<PyObject*>y)            # handed to the caller as a new reference
+    return <PyObject*>y
+
+
+cdef object deep_other(Session s, object x):
+    """Copy an object that is neither atomic nor a built-in container."""
+    # Hooks and reduce values can nest without bound (a linked list of
+    # instances), so this level counts against the recursion limit.
+    fc_enter_recursive_call(" while deep-copying an object")
+    try:
+        return deep_other_unguarded(s, x)
+    finally:
+        Py_LeaveRecursiveCall()
+
+
+cdef object deep_other_unguarded(Session s, object x):
+    cdef object cls = type(x)
+    cdef object y
+    cdef object copier = foreign_deep_copier(cls)
+    if copier is not None:
+        y = copier(x, real_memo(s))
+    elif cls is MethodType:
+        y = cls(x.__func__, deep_any(s, x.__self__))
+    elif PyType_Check(<PyObject*>x):
+        return x                    # a class (metaclass instance) is atomic
+    elif cls is bytearray and not in_dispatch_table(<PyTypeObject*>cls):
+        y = bytearray(x)            # what its reduce value rebuilds
+    else:
+        copier = getattr(x, "__deepcopy__", None)
+        if copier is not None:
+            y = copier(real_memo(s))
+        else:
+            rv = reduce_value(x, cls, "deep")
+            if isinstance(rv, str):
+                return x
+            y = reconstruct(s, x, rv)
+    # An object that is its own copy is not memoized (stdlib rule).
+    if y is not x:
+        memoize(s, <PyObject*>x, <PyObject*>y)
+        keep_alive(s, <PyObject*>x)
+    return y
+
+
+cdef object reduce_value(object x, object cls, str kind):
+    reductor = dispatch_table.get(cls)
+    if reductor is not None:
+        return reductor(x)
+    reductor = getattr(x, "__reduce_ex__", None)
+    if reductor is not None:
+        return reductor(4)
+    reductor = getattr(x, "__reduce__", None)
+    if reductor:
+        return reductor()
+    raise Error("un(%s)copyable object of type %s" % (kind, cls))
+
+
+cdef object reconstruct(Session s, object x, object rv):
+    """Build the copy from a reduce value; s is None for a shallow copy.
+
+    rv is only read, never modified.
+    """
+    cdef tuple parts
+    if type(rv) is tuple:
+        parts = <tuple>rv
+    else:
+        try:
+            parts = tuple(rv)
+        except TypeError:
+            raise reduce_not_iterable_error(x, rv) from None
+    cdef Py_ssize_t n = len(parts)
+    if n < 2 or n > 5:
+        raise reduce_arity_error(x, rv)
+    func = parts[0]
+    args = parts[1]
+    state = parts[2] if n > 2 else None
+    listiter = parts[3] if n > 3 else None
+    dictiter = parts[4] if n > 4 else None
+    cdef bint deep = s is not None
+
+    if deep and args:
+        args = [deep_any(s, arg) for arg in args]
+    if func is copyreg_newobj and type(args) in (tuple, list) and len(args) >= 1:
+        # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
+        # it directly saves a Python-level frame.
+        cls = args[0]
+        y = cls.__new__(*args)
+    else:
+        y = func(*args)
+    if deep:
+        memoize(s, <PyObject*>x, <PyObject*>y)
+
+    if state is not None:
+        if deep:
+            state = deep_any(s, state)
+        if hasattr(y, '__setstate__'):
+            y.__setstate__(state)
+        else:
+            if isinstance(state, tuple) and len(state) == 2:
+                state, slotstate = state
+            else:
+                slotstate = None
+            if state is not None:
+                y.__dict__.update(state)
+            if slotstate is not None:
+                for key, value in slotstate.items():
+                    setattr(y, key, value)
+
+    if listiter is not None:
+        for item in listiter:
+            if deep:
+                item = deep_any(s, item)
+            y.append(item)
+    if dictiter is not None:
+        for key, value in dictiter:
+            if deep:
+                key = deep_any(s, key)
+                value = deep_any(s, value)
+            y[key] = value
+    return y

@@ -1,0 +1,30 @@
+# copy.copy: native for the built-in types, the stdlib's protocol otherwise.
+# Mirrors copy() in fastcopy/_pure.py.
+
+
+def copy(x):
+    """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
+    cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
+    if is_shallow_atomic(tp):
+        return x
+    if tp == T_LIST:
+        return steal(PyList_GetSlice(<PyObject*>x, 0, PyList_GET_SIZE(<PyObject*>x)))
+    if tp == T_DICT:
+        return steal(PyDict_Copy(<PyObject*>x))
+    if tp == T_SET:
+        return steal(PySet_New(<PyObject*>x))
+    cls = type(x)
+    if tp == T_BYTEARRAY:
+        return cls.copy(x)
+    copier = foreign_shallow_copier(cls)
+    if copier is not None:
+        return copier(x)
+    if PyType_Check(<PyObject*>x):
+        return x
+    copier = getattr(cls, "__copy__", None)
+    if copier is not None:
+        return copier(x)
+    rv = reduce_value(x, cls, "shallow")
+    if isinstance(rv, str):
+        return x
+    return reconstruct(None, x, rv)

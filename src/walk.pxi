@@ -1,0 +1,310 @@
+# The container walk: exact list, dict, tuple, set and frozenset are copied
+# with an explicit stack of frames instead of C recursion, so nesting depth is
+# bounded by memory, not by the C stack.  Mirrors the frame classes of
+# fastcopy/_pure.py.
+#
+# Every PyObject* field of a frame is a strong reference or NULL;
+# frame_clear() releases them, so a frame can be abandoned at any point when
+# an exception unwinds the walk.
+
+from libc.stdlib cimport malloc, realloc
+from libc.string cimport memcpy, memset
+
+
+cdef enum Kind:
+    K_NONE = -1
+    K_LIST = 0
+    K_DICT = 1
+    K_TUPLE = 2
+    K_SET = 3
+    K_FROZENSET = 4
+
+
+cdef struct Frame:
+    int kind
+    PyObject* src       # the original container
+    PyObject* dst       # its copy being filled; for a tuple NULL until an item differs
+    PyObject* items     # set/frozenset: snapshot list of the original items
+    PyObject* key       # dict: original key whose value is being copied
+    PyObject* value     # dict: copied value waiting for its key's copy
+    Py_ssize_t pos
+    Py_ssize_t size     # dict: size when the copy began
+    Py_ssize_t left     # dict: items not yet yielded
+    int phase           # dict: see frame_next
+
+
+cdef enum:
+    INLINE_FRAMES = 16
+
+
+cdef inline int container_kind(PyTypeObject* tp) except -2:
+    if tp == T_LIST:
+        return K_LIST
+    if tp == T_DICT:
+        return K_DICT
+    if tp == T_TUPLE:
+        return K_TUPLE
+    # The stdlib copies sets through __reduce_ex__, which a copyreg entry
+    # overrides; only the unregistered exact types take the native path.
+    if tp == T_SET:
+        return K_NONE if in_dispatch_table(tp) else K_SET
+    if tp == T_FROZENSET:
+        return K_NONE if in_dispatch_table(tp) else K_FROZENSET
+    return K_NONE
+
+
+cdef inline void frame_clear(Frame* f):
+    xdecref(f.src)
+    xdecref(f.dst)
+    xdecref(f.items)
+    xdecref(f.key)
+    xdecref(f.value)
+    memset(f, 0, sizeof(Frame))
+
+
+cdef int frame_open(Session s, Frame* f, PyObject* src, int kind) except -1:
+    """Start copying src into f (which must be zeroed)."""
+    f.kind = kind
+    incref(src)
+    f.src = src
+    if kind == K_LIST:
+        f.dst = PyList_New(0)
+        memoize(s, src, f.dst)      # before the items: cycles find the copy
+    elif kind == K_DICT:
+        f.dst = PyDict_New()
+        f.size = PyDict_GET_SIZE(src)
+        f.left = f.size
+        memoize(s, src, f.dst)
+    elif kind == K_SET or kind == K_FROZENSET:
+        # As set.__reduce__ does: snapshot now, build the copy from the
+        # copied items, memoize at the end.
+        f.items = PySequence_List(src)
+        f.dst = PySet_New(NULL) if kind == K_SET else PyFrozenSet_New(NULL)
+    # K_TUPLE: dst stays NULL while every copied item is the original.
+    return 0
+
+
+cdef int frame_next(Frame* f, PyObject** child) except -1:
+    """Set *child to a new reference to the next original to copy and
+    return 1, or return 0 when the container is done."""
+    cdef PyObject* k
+    cdef PyObject* v
+    if f.kind == K_LIST:
+        # Index-based like list iteration: items appended by a hook are
+        # copied too, a list cleared by a hook ends the loop.
+        if f.pos < PyList_GET_SIZE(f.src):
+            child[0] = PyList_GET_ITEM(f.src, f.pos)
+            incref(child[0])
+            f.pos += 1
+            return 1
+        return 0
+    if f.kind == K_TUPLE:
+        if f.pos < PyTuple_GET_SIZE(f.src):
+            child[0] = PyTuple_GET_ITEM(f.src, f.pos)
+            incref(child[0])
+            f.pos += 1
+            return 1
+        return 0
+    if f.kind == K_SET or f.kind == K_FROZENSET:
+        if f.pos < PyList_GET_SIZE(f.items):
+            child[0] = PyList_GET_ITEM(f.items, f.pos)
+            incref(child[0])
+            f.pos += 1
+            return 1
+        return 0
+    # K_DICT.  `y[deepcopy(key)] = deepcopy(value)` copies the value first:
+    # phase 0 fetches an item and yields its value, phase 1 waits for the
+    # value's copy, phase 2 yields the key, phase 3 waits for the key's copy.
+    if f.phase == 2:
+        child[0] = f.key            # the frame's reference moves to the caller
+        f.key = NULL
+        f.phase = 3
+        return 1
+    # The checks of dict iteration, so a hook that resizes the dict gets
+    # the stdlib's RuntimeError.
+    if PyDict_GET_SIZE(f.src) != f.size:
+        f.size = -1                 # like the stdlib iterator: stays broken
+        raise RuntimeError("dictionary changed size during iteration")
+    if not PyDict_Next(f.src, &f.pos, &k, &v):
+        return 0
+    if f.left == 0:
+        raise RuntimeError("dictionary keys changed during iteration")
+    f.left -= 1
+    incref(k)
+    incref(v)
+    f.key = k
+    child[0] = v
+    f.phase = 1
+    return 1
+
+
+cdef int frame_accept(Frame* f, PyObject* y) except -1:
+    """Take the copy y (a reference that is stolen, also on error) of the
+    child frame_next last returned."""
+    cdef PyObject* original
+    cdef PyObject* value
+    cdef Py_ssize_t i, n
+    if f.kind == K_LIST:
+        try:
+            PyList_Append(f.dst, y)
+        finally:
+            decref(y)
+        return 0
+    if f.kind == K_TUPLE:
+        if f.dst == NULL:
+            original = PyTuple_GET_ITEM(f.src, f.pos - 1)
+            if y == original:
+                decref(y)
+                return 0
+            # First changed item: from here on the tuple needs a copy.
+            n = PyTuple_GET_SIZE(f.src)
+            try:
+                f.dst = PyTuple_New(n)
+            except BaseException:
+                decref(y)
+                raise
+            for i in range(f.pos - 1):
+                original = PyTuple_GET_ITEM(f.src, i)
+                incref(original)
+                PyTuple_SET_ITEM(f.dst, i, original)
+        PyTuple_SET_ITEM(f.dst, f.pos - 1, y)
+        return 0
+    if f.kind == K_SET or f.kind == K_FROZENSET:
+        try:
+            PySet_Add(f.dst, y)
+        finally:
+            decref(y)
+        return 0
+    # K_DICT
+    if f.phase == 1:
+        f.value = y
+        f.phase = 2
+        return 0
+    value = f.value
+    f.value = NULL
+    f.phase = 0
+    try:
+        PyDict_SetItem(f.dst, y, value)
+    finally:
+        decref(y)
+        decref(value)
+    return 0
+
+
+cdef PyObject* frame_finish(Session s, Frame* f) except NULL:
+    """The finished copy (a new reference), recorded in the memo."""
+    cdef PyObject* y
+    if f.kind == K_LIST or f.kind == K_DICT:
+        if s.memo is not None:
+            # The stdlib records the copy again when deepcopy() returns.
+            memoize(s, f.src, f.dst)
+            keep_alive(s, f.src)
+        incref(f.dst)
+        return f.dst
+    if f.kind == K_TUPLE:
+        # A tuple is memoized only after its items, so a cycle through it
+        # may already have produced its copy: use that one, as the stdlib.
+        y = memo_subscript(s, f.src)
+        if y == NULL:
+            y = f.dst if f.dst != NULL else f.src
+            incref(y)
+    else:
+        y = f.dst
+        incref(y)
+    if y != f.src:
+        try:
+            memoize(s, f.src, y)
+            keep_alive(s, f.src)
+        except BaseException:
+            decref(y)
+            raise
+    return y
+
+
+cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
+    """Deep-copy the container root (of the given kind, not in the memo)."""
+    cdef Frame inline_frames[INLINE_FRAMES]
+    cdef Frame* frames = inline_frames
+    cdef Frame* grown
+    cdef Py_ssize_t capacity = INLINE_FRAMES
+    cdef Py_ssize_t top = 0
+    cdef Py_ssize_t i
+    cdef PyObject* child = NULL
+    cdef PyObject* y = NULL
+    cdef PyObject* handoff
+    cdef PyTypeObject* tp
+    cdef int child_kind
+    cdef bint done = False
+    memset(&frames[0], 0, sizeof(Frame))
+    try:
+        frame_open(s, &frames[0], root, kind)
+        while True:
+            if not frame_next(&frames[top], &child):
+                y = frame_finish(s, &frames[top])
+                frame_clear(&frames[top])
+                if top == 0:
+                    done = True
+                    return y
+                top -= 1
+                handoff = y             # frame_accept steals, even on error
+                y = NULL
+                frame_accept(&frames[top], handoff)
+                continue
+
+            # `child` is a new reference from here on.
+            tp = Py_TYPE(child)
+            if s.memo is None:
+                if is_deep_atomic(tp):
+                    handoff = child
+                    child = NULL
+                    frame_accept(&frames[top], handoff)
+                    continue
+                y = table_get(&s.table, child)
+                if y != NULL:
+                    incref(y)
+            else:
+                # A mapping memo is consulted first, even for atomic objects.
+                y = memo_lookup(s, child)
+                if y == NULL and is_deep_atomic(tp):
+                    y = child
+                    incref(y)
+            if y != NULL:
+                decref(child)
+                child = NULL
+                handoff = y
+                y = NULL
+                frame_accept(&frames[top], handoff)
+                continue
+
+            child_kind = container_kind(tp)
+            if child_kind != K_NONE:
+                if top + 1 == capacity:
+                    if frames == inline_frames:
+                        grown = <Frame*>malloc(2 * capacity * sizeof(Frame))
+                        if grown != NULL:
+                            memcpy(grown, inline_frames, capacity * sizeof(Frame))
+                    else:
+                        grown = <Frame*>realloc(frames, 2 * capacity * sizeof(Frame))
+                    if grown == NULL:
+                        raise MemoryError()
+                    frames = grown
+                    capacity *= 2
+                top += 1
+                memset(&frames[top], 0, sizeof(Frame))
+                frame_open(s, &frames[top], child, child_kind)
+                decref(child)
+                child = NULL
+                continue
+
+            handoff = deep_other_ref(s, child)
+            decref(child)
+            child = NULL
+            frame_accept(&frames[top], handoff)
+    finally:
+        if not done:
+            xdecref(child)
+            xdecref(y)
+            for i in range(top + 1):
+                frame_clear(&frames[i])
+        if frames != inline_frames:
+            free(frames)
