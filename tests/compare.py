@@ -1,0 +1,108 @@
+"""Differential comparison of a copy against the stdlib's copy of the same object.
+
+compare_deep(original, ours, reference) walks the three object graphs in
+parallel and checks, node by node:
+  - same type;
+  - the same identity relation to the original (a node is the original object
+    in our copy exactly where it is in the stdlib's copy) - so nothing mutable
+    is shared with the original unless the stdlib shares it too;
+  - the same aliasing pattern: a one-to-one map between our objects and the
+    stdlib's (shared sub-objects and cycles in the same places);
+  - equal atomic values.
+"""
+
+import math
+import types
+
+_SCALARS = (type(None), bool, int, float, complex, str, bytes, range, slice,
+            type(Ellipsis), type(NotImplemented))
+
+
+def _sort_key(x):
+    return (type(x).__name__, repr(x))
+
+
+def _slot_names(cls):
+    names = []
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        if isinstance(slots, str):
+            slots = (slots,)
+        for name in slots:
+            if name not in ("__dict__", "__weakref__"):
+                if name.startswith("__") and not name.endswith("__"):
+                    name = "_%s%s" % (klass.__name__.lstrip("_"), name)
+                names.append(name)
+    return names
+
+
+_MISSING = object()
+
+
+def _children(x):
+    """The sub-objects of x, in a deterministic order, as a list."""
+    if isinstance(x, (list, tuple)):
+        out = list(x)
+    elif isinstance(x, dict):
+        out = []
+        for k, v in x.items():
+            out.extend((k, v))
+    elif isinstance(x, (set, frozenset)):
+        out = sorted(x, key=_sort_key)
+    else:
+        out = []
+    if isinstance(x, (_SCALARS, types.FunctionType, types.BuiltinFunctionType, type)):
+        return out
+    d = getattr(x, "__dict__", None)
+    if isinstance(d, dict):
+        out.append(d)
+    for name in _slot_names(type(x)):
+        out.append(getattr(x, name, _MISSING))
+    return out
+
+
+def _equal_scalars(a, b):
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    if isinstance(a, complex) and (math.isnan(a.real) or math.isnan(a.imag)):
+        return repr(a) == repr(b)
+    return a == b
+
+
+def compare_deep(original, ours, reference):
+    ours_to_ref = {}
+    ref_to_ours = {}
+    stack = [(original, ours, reference, "x")]
+    while stack:
+        o, a, b, path = stack.pop()
+        assert type(a) is type(b), "%s: type %s, stdlib %s" % (
+            path, type(a).__name__, type(b).__name__)
+        assert (a is o) == (b is o), "%s: %s the original, stdlib's %s" % (
+            path, "is" if a is o else "is not", "is" if b is o else "is not")
+        if id(a) in ours_to_ref or id(b) in ref_to_ours:
+            assert ours_to_ref.get(id(a)) == id(b) and ref_to_ours.get(id(b)) == id(a), (
+                "%s: aliasing differs from the stdlib's" % path)
+            continue
+        ours_to_ref[id(a)] = id(b)
+        ref_to_ours[id(b)] = id(a)
+        if isinstance(a, _SCALARS):
+            assert _equal_scalars(a, b), "%s: %r != %r" % (path, a, b)
+            continue
+        ca, cb, co = _children(a), _children(b), _children(o)
+        assert len(ca) == len(cb), "%s: %d children, stdlib %d" % (path, len(ca), len(cb))
+        if not ca and type(a).__eq__ is not object.__eq__:
+            # No walkable structure (datetime, Decimal, ...): compare values.
+            assert a == b, "%s: %r != %r" % (path, a, b)
+            continue
+        if len(co) != len(ca):
+            co = [None] * len(ca)   # the original changed shape (a hook mutated it)
+        for i, (x, y, z) in enumerate(zip(co, ca, cb)):
+            stack.append((x, y, z, "%s[%d]" % (path, i)))
+
+
+def outcome(func, *args):
+    """('ok', result) or ('raise', exception type) for func(*args)."""
+    try:
+        return ("ok", func(*args))
+    except Exception as exc:
+        return ("raise", type(exc))

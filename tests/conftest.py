@@ -1,0 +1,31 @@
+import os
+
+import pytest
+
+import fastcopy
+from fastcopy import _pure
+
+try:
+    from fastcopy import _core
+except ImportError:
+    _core = None
+    if os.environ.get("FASTCOPY_REQUIRE_COMPILED"):
+        raise
+
+# Every test that takes `impl` runs against the compiled core and the
+# pure-Python twin, in the same process.
+IMPLS = [
+    pytest.param(_core, id="core",
+                 marks=pytest.mark.skipif(_core is None, reason="extension not built")),
+    pytest.param(_pure, id="pure"),
+]
+
+
+@pytest.fixture(params=IMPLS)
+def impl(request):
+    return request.param
+
+
+def pytest_report_header(config):
+    return "fastcopy %s, compiled core %s" % (
+        fastcopy.__version__, "available" if _core is not None else "MISSING")

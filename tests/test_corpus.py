@@ -1,0 +1,103 @@
+"""Every corpus case copied by fastcopy gives what the stdlib gives."""
+
+import copy
+
+import pytest
+
+from .compare import compare_deep, outcome
+from .corpus import CASES
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_deepcopy_matches_stdlib(impl, name):
+    original = CASES[name]()
+    expected = outcome(copy.deepcopy, original)
+    got = outcome(impl.deepcopy, original)
+    assert got[0] == expected[0], (got, expected)
+    if expected[0] == "raise":
+        assert got[1] is expected[1]
+    else:
+        compare_deep(original, got[1], expected[1])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_copy_matches_stdlib(impl, name):
+    original = CASES[name]()
+    expected = outcome(copy.copy, original)
+    got = outcome(impl.copy, original)
+    assert got[0] == expected[0], (got, expected)
+    if expected[0] == "raise":
+        assert got[1] is expected[1]
+        return
+    ours, ref = got[1], expected[1]
+    assert type(ours) is type(ref)
+    assert (ours is original) == (ref is original)
+    # A shallow copy shares items with the original exactly where the
+    # stdlib's does.
+    if isinstance(original, (list, tuple)):
+        assert len(ours) == len(ref)
+        assert [a is o for a, o in zip(ours, original)] == \
+            [b is o for b, o in zip(ref, original)]
+    elif isinstance(original, dict):
+        assert list(ours) == list(ref)
+        assert all((ours[k] is original[k]) == (ref[k] is original[k]) for k in ref)
+    elif isinstance(original, (set, frozenset, bytearray)):
+        assert ours == ref
+    state = getattr(ref, "__dict__", None)
+    source = getattr(original, "__dict__", None)
+    if isinstance(state, dict) and isinstance(source, dict) and ours is not original:
+        assert set(vars(ours)) == set(state)
+        assert all((vars(ours)[k] is source.get(k)) == (state[k] is source.get(k))
+                   for k in state)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_deepcopy_with_memo_matches_stdlib(impl, name):
+    """A caller's memo dict ends up holding what the stdlib puts in it."""
+    original = CASES[name]()
+    ref_memo, our_memo = {}, {}
+    expected = outcome(copy.deepcopy, original, ref_memo)
+    got = outcome(impl.deepcopy, original, our_memo)
+    assert got[0] == expected[0]
+    if expected[0] == "raise":
+        return
+    compare_deep(original, got[1], expected[1])
+    # The same originals are recorded (reduce temporaries such as the item
+    # list of a set are stdlib internals and may differ), with copies that
+    # correspond, and the keep-alive list holds the same originals.
+    ref_keep = ref_memo.pop(id(ref_memo), [])
+    our_keep = our_memo.pop(id(our_memo), [])
+    reachable = _reachable_ids(original)
+    ref_keys = {k for k in ref_memo if k in reachable}
+    our_keys = {k for k in our_memo if k in reachable}
+    assert our_keys == ref_keys
+    assert {id(x) for x in our_keep if id(x) in reachable} == \
+        {id(x) for x in ref_keep if id(x) in reachable}
+    # Temporaries from reduce values are new objects in each run, so beyond
+    # the reachable originals only the counts can be compared.
+    if not any(isinstance(x, (set, frozenset)) for x in _walk(original)):
+        assert len(our_keep) == len(ref_keep)
+        assert len(our_memo) == len(ref_memo)
+
+
+def _walk(x):
+    seen = set()
+    stack = [x]
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        yield o
+        if isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        d = getattr(o, "__dict__", None)
+        if isinstance(d, dict) and not isinstance(o, type):
+            stack.append(d)
+
+
+def _reachable_ids(x):
+    return {id(o) for o in _walk(x)}
