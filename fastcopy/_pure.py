@@ -89,11 +89,12 @@ class _DictFrame:
     def __init__(self, src, memo):
         self.src = src
         self.dst = {}
-        # The real items iterator gives the stdlib's RuntimeErrors when a
-        # hook resizes the dict during the copy.
-        self.items = iter(src.items())
         self.phase = 0
         _memoize(memo, src, self.dst)
+        # The real items iterator gives the stdlib's RuntimeErrors when a
+        # hook resizes the dict during the copy.  Made after the memo entry,
+        # as in the stdlib, for the case of the memo copying itself.
+        self.items = iter(src.items())
 
     def next_child(self):
         # `y[deepcopy(key)] = deepcopy(value)` evaluates the value first.

@@ -72,9 +72,11 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind) except -1:
         memoize(s, src, f.dst)      # before the items: cycles find the copy
     elif kind == K_DICT:
         f.dst = PyDict_New()
+        memoize(s, src, f.dst)
+        # Sized after the memo entry, as the stdlib starts iterating after
+        # it (this matters when the memo dict is itself being copied).
         f.size = PyDict_GET_SIZE(src)
         f.left = f.size
-        memoize(s, src, f.dst)
     elif kind == K_SET or kind == K_FROZENSET:
         # As set.__reduce__ does: snapshot now, build the copy from the
         # copied items, memoize at the end.
