@@ -12,6 +12,7 @@ import os
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
+from setuptools.command.build_py import build_py as _build_py
 
 DEBUG = os.environ.get("FASTCOPY_DEBUG", "") not in ("", "0")
 
@@ -56,6 +57,21 @@ class build_ext(_build_ext):
         super().finalize_options()
 
 
+class build_py(_build_py):
+    """Also put fastcopy-autopatch.pth at the root of the wheel (site-packages),
+    where the interpreter runs it at start-up."""
+
+    PTH = "fastcopy-autopatch.pth"
+
+    def run(self):
+        super().run()
+        self.copy_file(os.path.join("src", self.PTH), os.path.join(self.build_lib, self.PTH))
+
+    def get_outputs(self, include_bytecode=True):
+        return super().get_outputs(include_bytecode) + [
+            os.path.join(self.build_lib, self.PTH)]
+
+
 ext = Extension(
     "fastcopy._core",
     sources=["src/_core.pyx"],
@@ -64,4 +80,4 @@ ext = Extension(
     define_macros=[("CYTHON_TRACE_NOGIL", "1")] if DEBUG else [],
 )
 
-setup(ext_modules=[ext], cmdclass={"build_ext": build_ext})
+setup(ext_modules=[ext], cmdclass={"build_ext": build_ext, "build_py": build_py})

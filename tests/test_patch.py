@@ -1,0 +1,222 @@
+"""Global patching of copy.deepcopy / copy.copy.  Each test runs in a fresh
+interpreter, so a patch never leaks into the rest of the suite."""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import fastcopy
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_python(code, env=None, args=()):
+    full_env = dict(os.environ)
+    full_env.pop("FASTCOPY_AUTOPATCH", None)
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, *args, "-c", textwrap.dedent(code)],
+        env=full_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+# Run in the child: tells whether deepcopy([Probe()]) went through the
+# stdlib (its list copier _deepcopy_list is on the stack) or through fastcopy.
+PROBE = """
+import traceback
+class Probe:
+    def __deepcopy__(self, memo):
+        names = [f.name for f in traceback.extract_stack()]
+        return "stdlib" if "_deepcopy_list" in names else "fastcopy"
+def who(f):
+    return f([Probe()])[0]
+"""
+
+
+def test_patch_covers_early_bound_references():
+    out = run_python(PROBE + """
+from copy import deepcopy as early
+import copy as copymod
+stored = {"fn": copymod.deepcopy}
+import fastcopy
+assert who(early) == "stdlib"
+fastcopy.patch()
+print(who(early), who(copymod.deepcopy), who(stored["fn"]), fastcopy.is_patched())
+assert copymod.deepcopy is early
+fastcopy.unpatch()
+print(who(early), fastcopy.is_patched())
+""")
+    assert out.split() == ["fastcopy", "fastcopy", "fastcopy", "True", "stdlib", "False"]
+
+
+def test_unpatch_restores_same_function_and_code():
+    out = run_python("""
+import copy, fastcopy
+f, c = copy.deepcopy, copy.copy
+code_f, code_c, kw = f.__code__, c.__code__, f.__kwdefaults__
+fastcopy.patch(copy=True)
+assert copy.deepcopy is f and f.__code__ is not code_f and c.__code__ is not code_c
+fastcopy.unpatch()
+assert copy.deepcopy is f and copy.copy is c
+assert f.__code__ is code_f and c.__code__ is code_c and f.__kwdefaults__ == kw
+print("ok")
+""")
+    assert out.strip() == "ok"
+
+
+def test_patch_copy_true_covers_copy_copy():
+    out = run_python("""
+import copy, fastcopy
+from copy import copy as early_copy
+class C:
+    def __copy__(self):
+        import traceback
+        return traceback.extract_stack()
+fastcopy.patch()
+print("copy_patched=%s" % fastcopy.is_patched(copy=True))
+fastcopy.patch(copy=True)
+print("copy_patched=%s" % fastcopy.is_patched(copy=True))
+stack = early_copy(C())
+# The call entered through the trampoline and never ran copy.py's code.
+print("trampoline" if stack[1].filename.endswith("_patch.py")
+      and not any(f.filename.endswith("/copy.py") for f in stack) else stack)
+""")
+    assert out.split() == ["copy_patched=False", "copy_patched=True", "trampoline"]
+
+
+def test_hooks_recursing_through_patched_function_share_the_memo():
+    out = run_python("""
+import copy, fastcopy
+from copy import deepcopy
+class Holder:
+    def __init__(self, items):
+        self.items = items
+    def __deepcopy__(self, memo):
+        return Holder(deepcopy(self.items, memo))   # through the patched function
+shared = [1, 2]
+x = [shared, Holder([shared, shared]), {"again": shared}]
+x.append(x)
+fastcopy.patch()
+y = deepcopy(x)
+assert y[1].items[0] is y[0] is y[1].items[1] is y[2]["again"] and y[3] is y
+assert y[0] is not shared
+print("ok")
+""")
+    assert out.strip() == "ok"
+
+
+def test_patch_unpatch_cycles_and_context_manager():
+    out = run_python("""
+import copy, fastcopy
+for _ in range(100):
+    fastcopy.patch(); fastcopy.patch()
+    assert fastcopy.is_patched()
+    assert copy.deepcopy({"a": [1]}) == {"a": [1]}
+    fastcopy.unpatch(); fastcopy.unpatch()
+    assert not fastcopy.is_patched()
+with fastcopy.patched():
+    assert fastcopy.is_patched()
+assert not fastcopy.is_patched()
+fastcopy.patch()
+with fastcopy.patched(copy=True):
+    assert fastcopy.is_patched(copy=True)
+assert fastcopy.is_patched() and not fastcopy.is_patched(copy=True)
+print("ok")
+""")
+    assert out.strip() == "ok"
+
+
+def test_threads_patching_while_others_copy():
+    out = run_python("""
+import copy, threading, fastcopy
+from copy import deepcopy
+data = {"k": [1, 2, {"n": (3, [4])}], "s": {1, 2}}
+data["self"] = data
+errors = []
+stop = threading.Event()
+def copier():
+    try:
+        while not stop.is_set():
+            y = deepcopy(data)
+            assert y["self"] is y and y["k"] == [1, 2, {"n": (3, [4])}]
+    except BaseException as e:
+        errors.append(e)
+def toggler():
+    try:
+        for i in range(2000):
+            if i % 2: fastcopy.unpatch()
+            else: fastcopy.patch(copy=bool(i % 3))
+    except BaseException as e:
+        errors.append(e)
+threads = [threading.Thread(target=copier) for _ in range(4)]
+threads += [threading.Thread(target=toggler) for _ in range(2)]
+for t in threads: t.start()
+for t in threads[4:]: t.join()
+stop.set()
+for t in threads[:4]: t.join()
+assert not errors, errors
+print("ok")
+""")
+    assert out.strip() == "ok"
+
+
+def test_stdlib_test_copy_passes_with_patch_applied():
+    out = run_python("""
+import sys, unittest, fastcopy
+fastcopy.patch(copy=True)
+from test import test_copy
+suite = unittest.defaultTestLoader.loadTestsFromModule(test_copy)
+result = unittest.TextTestRunner(stream=sys.stderr, verbosity=0).run(suite)
+print(result.testsRun, len(result.failures), len(result.errors), len(result.skipped))
+""")
+    run, failures, errors, skipped = map(int, out.split())
+    assert run > 50 and failures == errors == skipped == 0
+
+
+def _pth_line():
+    """The installed .pth line, or the source one for an editable install."""
+    import site
+    for d in site.getsitepackages():
+        p = os.path.join(d, "fastcopy-autopatch.pth")
+        if os.path.exists(p):
+            return p
+    return os.path.join(REPO, "src", "fastcopy-autopatch.pth")
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, "False False"), ("0", "False False"), ("", "False False"),
+    ("1", "True False"), ("copy", "True True")])
+def test_autopatch_environment_variable(tmp_path, value, expected):
+    # The interpreter runs .pth files of every site directory; add one that
+    # holds fastcopy's .pth (as an installed wheel has it) and start up.
+    shutil.copy(_pth_line(), tmp_path / "fastcopy-autopatch.pth")
+    env = {"PYTHONPATH": REPO}
+    if value is not None:
+        env["FASTCOPY_AUTOPATCH"] = value
+    code = """
+import site, sys
+site.addsitedir(%r)
+print("fastcopy" in sys.modules and sys.modules["fastcopy"].is_patched(),
+      "fastcopy" in sys.modules and sys.modules["fastcopy"].is_patched(copy=True))
+""" % str(tmp_path)
+    assert run_python(code, env=env).strip() == expected
+
+
+def test_pth_line_does_not_import_fastcopy_when_unset(tmp_path):
+    shutil.copy(_pth_line(), tmp_path / "fastcopy-autopatch.pth")
+    out = run_python("""
+import site, sys
+site.addsitedir(%r)
+print(sorted(m for m in sys.modules if m.startswith("fastcopy")))
+""" % str(tmp_path))
+    assert out.strip() == "[]"
+
+
+def test_patch_api_exported():
+    for name in ("patch", "unpatch", "is_patched", "patched"):
+        assert callable(getattr(fastcopy, name))
