@@ -12,7 +12,7 @@
 # filled as the stdlib would have filled it, and the rest of the copy uses
 # that dict: entries a hook adds are then seen by the core and vice versa.
 
-from libc.stdlib cimport calloc, free
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
 
 
 cdef struct MemoEntry:
@@ -46,7 +46,7 @@ cdef inline PyObject* table_get(MemoTable* t, PyObject* key):
 
 cdef int table_grow(MemoTable* t) except -1:
     cdef int bits = t.bits + 1 if t.slots != NULL else MEMO_INITIAL_BITS
-    cdef MemoEntry* slots = <MemoEntry*>calloc(<size_t>1 << bits, sizeof(MemoEntry))
+    cdef MemoEntry* slots = <MemoEntry*>PyMem_Calloc(<size_t>1 << bits, sizeof(MemoEntry))
     if slots == NULL:
         raise MemoryError()
     cdef MemoEntry* old = t.slots
@@ -61,7 +61,7 @@ cdef int table_grow(MemoTable* t) except -1:
             slots[j] = old[i]       # the references move with the entry
     t.slots = slots
     t.bits = bits
-    free(old)
+    PyMem_Free(old)
     return 0
 
 
@@ -101,7 +101,7 @@ cdef void table_clear(MemoTable* t):
         if slots[i].key != NULL:
             decref(slots[i].key)
             decref(slots[i].value)
-    free(slots)
+    PyMem_Free(slots)
 
 
 @cython.final

@@ -7,7 +7,7 @@
 # frame_clear() releases them, so a frame can be abandoned at any point when
 # an exception unwinds the walk.
 
-from libc.stdlib cimport malloc, realloc
+from cpython.mem cimport PyMem_Malloc, PyMem_Realloc
 from libc.string cimport memcpy, memset
 
 
@@ -282,11 +282,11 @@ cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
             if child_kind != K_NONE:
                 if top + 1 == capacity:
                     if frames == inline_frames:
-                        grown = <Frame*>malloc(2 * capacity * sizeof(Frame))
+                        grown = <Frame*>PyMem_Malloc(2 * capacity * sizeof(Frame))
                         if grown != NULL:
                             memcpy(grown, inline_frames, capacity * sizeof(Frame))
                     else:
-                        grown = <Frame*>realloc(frames, 2 * capacity * sizeof(Frame))
+                        grown = <Frame*>PyMem_Realloc(frames, 2 * capacity * sizeof(Frame))
                     if grown == NULL:
                         raise MemoryError()
                     frames = grown
@@ -309,4 +309,4 @@ cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
             for i in range(top + 1):
                 frame_clear(&frames[i])
         if frames != inline_frames:
-            free(frames)
+            PyMem_Free(frames)
