@@ -104,6 +104,6 @@ def deepcopy(x, memo=None):
         s = native_session()
         kind = container_kind(tp)
         if kind != K_NONE:
-            return steal(walk(s, <PyObject*>x, kind))
+            return steal(walk(s, <PyObject*>x, kind, True))
         return deep_other(s, x)
     return deep_any(mapping_session(memo), x)

@@ -47,3 +47,6 @@ cdef extern from "fastcopy_helpers.h":
     int fc_enter_recursive_call(const char* where) except -1
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
+    int fc_list_append_steal(PyObject* l, PyObject* item) except -1
+    PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL
+    PyObject* fc_dict_with_capacity(Py_ssize_t n) except NULL

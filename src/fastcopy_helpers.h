@@ -20,4 +20,43 @@ static inline Py_ssize_t fc_address_slot(const void *p, int bits)
     return (Py_ssize_t)(h >> (64 - bits));
 }
 
+/* Append to a list, stealing the reference to item.  Writes straight into
+   spare capacity (a list made by fc_list_with_capacity) and falls back to
+   PyList_Append when there is none.  The list stays a valid list after every
+   call, so Python code that sees it between calls (a hook reading the memo)
+   sees an ordinary, partly filled list. */
+static inline int fc_list_append_steal(PyObject *list, PyObject *item)
+{
+    PyListObject *l = (PyListObject *)list;
+    Py_ssize_t n = Py_SIZE(l);
+    if (n < l->allocated) {
+        PyList_SET_ITEM(list, n, item);
+        Py_SET_SIZE(l, n + 1);
+        return 0;
+    }
+    int r = PyList_Append(list, item);
+    Py_DECREF(item);
+    return r;
+}
+
+/* An empty list with room for n items. */
+static inline PyObject *fc_list_with_capacity(Py_ssize_t n)
+{
+    PyObject *list = PyList_New(n);     /* n NULL slots */
+    if (list != NULL)
+        Py_SET_SIZE((PyListObject *)list, 0);
+    return list;
+}
+
+/* A dict sized for n items, so filling it does not resize it. */
+static inline PyObject *fc_dict_with_capacity(Py_ssize_t n)
+{
+#if PY_VERSION_HEX < 0x030E0000
+    return _PyDict_NewPresized(n);
+#else
+    (void)n;
+    return PyDict_New();
+#endif
+}
+
 #endif

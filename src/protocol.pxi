@@ -24,8 +24,14 @@ cdef object deep_any(Session s, object x):
             return x
     kind = container_kind(tp)
     if kind != K_NONE:
-        return steal(walk(s, p, kind))
+        return steal(walk(s, p, kind, False))
     return deep_other(s, x)
+
+
+cdef PyObject* deep_any_ref(Session s, PyObject* x) except NULL:
+    cdef object y = deep_any(s, <object>x)
+    incref(<PyObject*>y)            # handed to the caller as a new reference
+    return <PyObject*>y
 
 
 cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:

@@ -3,6 +3,13 @@
 # bounded by memory, not by the C stack.  Mirrors the frame classes of
 # fastcopy/_pure.py.
 #
+# frame_advance() copies the items that need no Python code - atomic
+# objects, and (with the native memo) objects already in the memo - in a
+# tight loop, and stops at the first item that needs the general path: a
+# nested container (pushed as a new frame), or anything else (deep_other).
+# Since no Python code runs inside that loop, the containers cannot change
+# under it.
+#
 # Every PyObject* field of a frame is a strong reference or NULL;
 # frame_clear() releases them, so a frame can be abandoned at any point when
 # an exception unwinds the walk.
@@ -22,6 +29,7 @@ cdef enum Kind:
 
 cdef struct Frame:
     int kind
+    bint memoized       # list/dict: the copy is in the memo (see note_copy)
     PyObject* src       # the original container
     PyObject* dst       # its copy being filled; for a tuple NULL until an item differs
     PyObject* items     # set/frozenset: snapshot list of the original items
@@ -30,7 +38,7 @@ cdef struct Frame:
     Py_ssize_t pos
     Py_ssize_t size     # dict: size when the copy began
     Py_ssize_t left     # dict: items not yet yielded
-    int phase           # dict: see frame_next
+    int phase           # dict: see frame_next_general
 
 
 cdef enum:
@@ -62,17 +70,58 @@ cdef inline void frame_clear(Frame* f):
     memset(f, 0, sizeof(Frame))
 
 
+cdef inline int note_copy(Session s, Frame* f) except -1:
+    """Record a list/dict copy in the memo before anything can look for it.
+
+    With the native memo this is done lazily: only once an item is met that
+    is not atomic (it may refer back to the container).  A container of
+    atomic values is recorded when it is finished.  No Python code runs in
+    between, so nobody can tell the difference.
+    """
+    if not f.memoized:
+        f.memoized = True
+        memoize(s, f.src, f.dst)
+    return 0
+
+
+cdef bint all_atomic_dict(PyObject* d):
+    cdef Py_ssize_t pos = 0
+    cdef PyObject* k
+    cdef PyObject* v
+    while PyDict_Next(d, &pos, &k, &v):
+        if not is_deep_atomic(Py_TYPE(k)) or not is_deep_atomic(Py_TYPE(v)):
+            return False
+    return True
+
+
+cdef bint all_atomic_list(PyObject* l):
+    cdef Py_ssize_t i
+    for i in range(PyList_GET_SIZE(l)):
+        if not is_deep_atomic(Py_TYPE(PyList_GET_ITEM(l, i))):
+            return False
+    return True
+
+
 cdef int frame_open(Session s, Frame* f, PyObject* src, int kind) except -1:
     """Start copying src into f (which must be zeroed)."""
+    cdef bint native = s.memo is None
     f.kind = kind
     incref(src)
     f.src = src
     if kind == K_LIST:
-        f.dst = PyList_New(0)
-        memoize(s, src, f.dst)      # before the items: cycles find the copy
+        f.dst = fc_list_with_capacity(PyList_GET_SIZE(src))
+        if not native:
+            note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        f.dst = PyDict_New()
-        memoize(s, src, f.dst)
+        if native and all_atomic_dict(src):
+            # Nothing to copy inside: the same result as inserting every
+            # item, made by copying the table.
+            f.dst = PyDict_Copy(src)
+            f.pos = -1              # done
+            return 0
+        f.dst = fc_dict_with_capacity(PyDict_GET_SIZE(src))
+        if not native:
+            note_copy(s, f)
         # Sized after the memo entry, as the stdlib starts iterating after
         # it (this matters when the memo dict is itself being copied).
         f.size = PyDict_GET_SIZE(src)
@@ -81,14 +130,133 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind) except -1:
         # As set.__reduce__ does: snapshot now, build the copy from the
         # copied items, memoize at the end.
         f.items = PySequence_List(src)
-        f.dst = PySet_New(NULL) if kind == K_SET else PyFrozenSet_New(NULL)
+        if native and all_atomic_list(f.items):
+            f.dst = PySet_New(f.items) if kind == K_SET else PyFrozenSet_New(f.items)
+            f.pos = PyList_GET_SIZE(f.items)   # done
+        else:
+            f.dst = PySet_New(NULL) if kind == K_SET else PyFrozenSet_New(NULL)
     # K_TUPLE: dst stays NULL while every copied item is the original.
     return 0
 
 
-cdef int frame_next(Frame* f, PyObject** child) except -1:
-    """Set *child to a new reference to the next original to copy and
-    return 1, or return 0 when the container is done."""
+cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
+    """Store y (stolen) as the copy of item pos-1 of a tuple frame."""
+    cdef PyObject* original
+    cdef Py_ssize_t i
+    if f.dst == NULL:
+        original = PyTuple_GET_ITEM(f.src, f.pos - 1)
+        if y == original:
+            decref(y)
+            return 0
+        # First changed item: from here on the tuple needs a copy.
+        try:
+            f.dst = PyTuple_New(PyTuple_GET_SIZE(f.src))
+        except BaseException:
+            decref(y)
+            raise
+        for i in range(f.pos - 1):
+            original = PyTuple_GET_ITEM(f.src, i)
+            incref(original)
+            PyTuple_SET_ITEM(f.dst, i, original)
+    PyTuple_SET_ITEM(f.dst, f.pos - 1, y)
+    return 0
+
+
+cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
+    """Copy items until one needs the general path: set *child to a new
+    reference to it and return 1; return 0 when the container is done."""
+    if s.memo is not None:
+        # A mapping memo is consulted for every item, first (stdlib order).
+        return frame_next_general(f, child)
+    cdef PyObject* item
+    cdef PyObject* k
+    cdef PyObject* v
+    cdef PyObject* hit
+    cdef Py_ssize_t n
+    if f.kind == K_LIST:
+        n = PyList_GET_SIZE(f.src)
+        while f.pos < n:
+            item = PyList_GET_ITEM(f.src, f.pos)
+            if not is_deep_atomic(Py_TYPE(item)):
+                note_copy(s, f)
+                hit = table_get(&s.table, item)
+                if hit == NULL:
+                    incref(item)
+                    f.pos += 1
+                    child[0] = item
+                    return 1
+                item = hit
+            f.pos += 1
+            incref(item)
+            fc_list_append_steal(f.dst, item)
+        return 0
+    if f.kind == K_TUPLE:
+        n = PyTuple_GET_SIZE(f.src)
+        while f.pos < n:
+            item = PyTuple_GET_ITEM(f.src, f.pos)
+            if not is_deep_atomic(Py_TYPE(item)):
+                hit = table_get(&s.table, item)
+                if hit == NULL:
+                    incref(item)
+                    f.pos += 1
+                    child[0] = item
+                    return 1
+                item = hit
+            f.pos += 1
+            incref(item)
+            tuple_store(f, item)
+        return 0
+    if f.kind == K_DICT:
+        if f.pos < 0:
+            return 0                # copied whole by frame_open
+        if f.phase != 0:
+            return frame_next_general(f, child)
+        while True:
+            if PyDict_GET_SIZE(f.src) != f.size:
+                f.size = -1         # like the stdlib iterator: stays broken
+                raise RuntimeError("dictionary changed size during iteration")
+            if not PyDict_Next(f.src, &f.pos, &k, &v):
+                return 0
+            if f.left == 0:
+                raise RuntimeError("dictionary keys changed during iteration")
+            f.left -= 1
+            note_copy(s, f)
+            if is_deep_atomic(Py_TYPE(k)):
+                if not is_deep_atomic(Py_TYPE(v)):
+                    hit = table_get(&s.table, v)
+                    if hit == NULL:
+                        break
+                    v = hit
+                PyDict_SetItem(f.dst, k, v)
+                continue
+            break
+        # The general path for this item: its value first, then its key.
+        incref(k)
+        incref(v)
+        f.key = k
+        child[0] = v
+        f.phase = 1
+        return 1
+    # K_SET, K_FROZENSET
+    n = PyList_GET_SIZE(f.items)
+    while f.pos < n:
+        item = PyList_GET_ITEM(f.items, f.pos)
+        if not is_deep_atomic(Py_TYPE(item)):
+            hit = table_get(&s.table, item)
+            if hit == NULL:
+                incref(item)
+                f.pos += 1
+                child[0] = item
+                return 1
+            item = hit
+        f.pos += 1
+        PySet_Add(f.dst, item)
+    return 0
+
+
+cdef int frame_next_general(Frame* f, PyObject** child) except -1:
+    """The next item, whatever it is (for a mapping memo, and for the key of
+    a dict item on the general path)."""
     cdef PyObject* k
     cdef PyObject* v
     if f.kind == K_LIST:
@@ -117,6 +285,8 @@ cdef int frame_next(Frame* f, PyObject** child) except -1:
     # K_DICT.  `y[deepcopy(key)] = deepcopy(value)` copies the value first:
     # phase 0 fetches an item and yields its value, phase 1 waits for the
     # value's copy, phase 2 yields the key, phase 3 waits for the key's copy.
+    if f.pos < 0:
+        return 0
     if f.phase == 2:
         child[0] = f.key            # the frame's reference moves to the caller
         f.key = NULL
@@ -125,7 +295,7 @@ cdef int frame_next(Frame* f, PyObject** child) except -1:
     # The checks of dict iteration, so a hook that resizes the dict gets
     # the stdlib's RuntimeError.
     if PyDict_GET_SIZE(f.src) != f.size:
-        f.size = -1                 # like the stdlib iterator: stays broken
+        f.size = -1
         raise RuntimeError("dictionary changed size during iteration")
     if not PyDict_Next(f.src, &f.pos, &k, &v):
         return 0
@@ -142,35 +312,12 @@ cdef int frame_next(Frame* f, PyObject** child) except -1:
 
 cdef int frame_accept(Frame* f, PyObject* y) except -1:
     """Take the copy y (a reference that is stolen, also on error) of the
-    child frame_next last returned."""
-    cdef PyObject* original
+    child frame_advance last returned."""
     cdef PyObject* value
-    cdef Py_ssize_t i, n
     if f.kind == K_LIST:
-        try:
-            PyList_Append(f.dst, y)
-        finally:
-            decref(y)
-        return 0
+        return fc_list_append_steal(f.dst, y)
     if f.kind == K_TUPLE:
-        if f.dst == NULL:
-            original = PyTuple_GET_ITEM(f.src, f.pos - 1)
-            if y == original:
-                decref(y)
-                return 0
-            # First changed item: from here on the tuple needs a copy.
-            n = PyTuple_GET_SIZE(f.src)
-            try:
-                f.dst = PyTuple_New(n)
-            except BaseException:
-                decref(y)
-                raise
-            for i in range(f.pos - 1):
-                original = PyTuple_GET_ITEM(f.src, i)
-                incref(original)
-                PyTuple_SET_ITEM(f.dst, i, original)
-        PyTuple_SET_ITEM(f.dst, f.pos - 1, y)
-        return 0
+        return tuple_store(f, y)
     if f.kind == K_SET or f.kind == K_FROZENSET:
         try:
             PySet_Add(f.dst, y)
@@ -193,14 +340,20 @@ cdef int frame_accept(Frame* f, PyObject* y) except -1:
     return 0
 
 
-cdef PyObject* frame_finish(Session s, Frame* f) except NULL:
-    """The finished copy (a new reference), recorded in the memo."""
+cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
+    """The finished copy (a new reference), recorded in the memo.
+
+    last: this is the root of a top-level call with the native memo, whose
+    memo is thrown away next, so it need not be recorded.
+    """
     cdef PyObject* y
     if f.kind == K_LIST or f.kind == K_DICT:
         if s.memo is not None:
             # The stdlib records the copy again when deepcopy() returns.
             memoize(s, f.src, f.dst)
             keep_alive(s, f.src)
+        elif not last:
+            note_copy(s, f)
         incref(f.dst)
         return f.dst
     if f.kind == K_TUPLE:
@@ -213,7 +366,7 @@ cdef PyObject* frame_finish(Session s, Frame* f) except NULL:
     else:
         y = f.dst
         incref(y)
-    if y != f.src:
+    if y != f.src and not (last and s.memo is None):
         try:
             memoize(s, f.src, y)
             keep_alive(s, f.src)
@@ -223,8 +376,12 @@ cdef PyObject* frame_finish(Session s, Frame* f) except NULL:
     return y
 
 
-cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
-    """Deep-copy the container root (of the given kind, not in the memo)."""
+cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level) except NULL:
+    """Deep-copy the container root (of the given kind, not in the memo).
+
+    top_level: root is the object passed to deepcopy() and the session ends
+    with this walk.
+    """
     cdef Frame inline_frames[INLINE_FRAMES]
     cdef Frame* frames = inline_frames
     cdef Frame* grown
@@ -241,8 +398,8 @@ cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
     try:
         frame_open(s, &frames[0], root, kind)
         while True:
-            if not frame_next(&frames[top], &child):
-                y = frame_finish(s, &frames[top])
+            if not frame_advance(s, &frames[top], &child):
+                y = frame_finish(s, &frames[top], top_level and top == 0)
                 frame_clear(&frames[top])
                 if top == 0:
                     done = True
@@ -253,33 +410,44 @@ cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
                 frame_accept(&frames[top], handoff)
                 continue
 
-            # `child` is a new reference from here on.
+            # `child` is a new reference from here on.  With the native memo
+            # frame_advance has already ruled out atomic objects and memo hits.
             tp = Py_TYPE(child)
-            if s.memo is None:
-                if is_deep_atomic(tp):
-                    handoff = child
-                    child = NULL
-                    frame_accept(&frames[top], handoff)
-                    continue
-                y = table_get(&s.table, child)
-                if y != NULL:
-                    incref(y)
-            else:
+            if s.memo is not None:
                 # A mapping memo is consulted first, even for atomic objects.
                 y = memo_lookup(s, child)
                 if y == NULL and is_deep_atomic(tp):
                     y = child
                     incref(y)
-            if y != NULL:
-                decref(child)
+                if y != NULL:
+                    decref(child)
+                    child = NULL
+                    handoff = y
+                    y = NULL
+                    frame_accept(&frames[top], handoff)
+                    continue
+            elif is_deep_atomic(tp):
+                # The atomic key or value of a dict item on the general path.
+                handoff = child
                 child = NULL
-                handoff = y
-                y = NULL
                 frame_accept(&frames[top], handoff)
                 continue
 
             child_kind = container_kind(tp)
             if child_kind != K_NONE:
+                if s.memo is None:
+                    # Found again later in the same walk (the memo changed
+                    # since frame_advance looked, e.g. the value and key of
+                    # one dict item are the same object).
+                    y = table_get(&s.table, child)
+                    if y != NULL:
+                        incref(y)
+                        decref(child)
+                        child = NULL
+                        handoff = y
+                        y = NULL
+                        frame_accept(&frames[top], handoff)
+                        continue
                 if top + 1 == capacity:
                     if frames == inline_frames:
                         grown = <Frame*>PyMem_Malloc(2 * capacity * sizeof(Frame))
@@ -298,7 +466,9 @@ cdef PyObject* walk(Session s, PyObject* root, int kind) except NULL:
                 child = NULL
                 continue
 
-            handoff = deep_other_ref(s, child)
+            # With the native memo a dict item on the general path has not
+            # been looked up yet: deep_any does it.
+            handoff = deep_any_ref(s, child) if s.memo is None else deep_other_ref(s, child)
             decref(child)
             child = NULL
             frame_accept(&frames[top], handoff)
