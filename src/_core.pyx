@@ -6,6 +6,7 @@
 # One extension module, split by concern into included files:
 #   memo.pxi      the per-call memo (native address table, or a mapping)
 #   walk.pxi      explicit-stack deep copy of the built-in containers
+#   instances.pxi a native path for instances of plain classes
 #   protocol.pxi  hooks, the reduce protocol and reconstruction
 #   shallow.pxi   copy.copy
 # fastcopy/_pure.py is the pure-Python twin of all of it.
@@ -19,8 +20,10 @@ import copyreg
 import types
 import weakref
 
+import copy as stdlib_copy
+
 from fastcopy._common import (
-    Error, foreign_deep_copier, foreign_shallow_copier, reduce_arity_error,
+    STDLIB_DEEP_DISPATCH, STDLIB_SHALLOW_DISPATCH, Error, reduce_arity_error,
     reduce_not_iterable_error)
 
 # cdef aliases of module-level objects: no global lookups on the hot paths.
@@ -28,6 +31,12 @@ cdef dict dispatch_table = copyreg.dispatch_table
 cdef object copyreg_newobj = copyreg.__newobj__
 cdef object MethodType = types.MethodType
 cdef object _nil = object()
+# The copy module's private dispatch tables (live) and the stdlib's own
+# entries in them (snapshot): entries that differ were added by third parties.
+cdef dict copy_deep_dispatch = stdlib_copy._deepcopy_dispatch
+cdef dict copy_shallow_dispatch = stdlib_copy._copy_dispatch
+cdef dict stdlib_deep_dispatch = STDLIB_DEEP_DISPATCH
+cdef dict stdlib_shallow_dispatch = STDLIB_SHALLOW_DISPATCH
 cdef object NoneType = type(None)
 cdef object EllipsisType = type(Ellipsis)
 cdef object NotImplementedType = type(NotImplemented)
@@ -88,6 +97,7 @@ cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
 
 include "memo.pxi"
 include "walk.pxi"
+include "instances.pxi"
 include "protocol.pxi"
 include "shallow.pxi"
 
@@ -107,3 +117,10 @@ def deepcopy(x, memo=None):
             return steal(walk(s, <PyObject*>x, kind, True))
         return deep_other(s, x)
     return deep_any(mapping_session(memo), x)
+
+
+def _is_plain_type(cls):
+    """Whether instances of cls take the native plain-instance path (tests)."""
+    if not isinstance(cls, type):
+        raise TypeError("expected a class")
+    return bool(type_info(<PyTypeObject*>cls).plain)

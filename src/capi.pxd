@@ -39,6 +39,18 @@ cdef extern from "Python.h":
     int PySet_Add(PyObject* s, PyObject* key) except -1
 
     PyObject* PySequence_List(PyObject* o) except NULL
+    Py_ssize_t Py_REFCNT(PyObject* o)
+    PyObject* PyObject_GenericGetDict(PyObject* o, void* context) except NULL
+    int PyObject_GenericSetDict(PyObject* o, PyObject* value, void* context) except -1
+    PyObject* PyObject_GetAttr(PyObject* o, PyObject* name)
+    int PyObject_SetAttr(PyObject* o, PyObject* name, PyObject* value) except -1
+    bint PyErr_ExceptionMatches(PyObject* exc)
+    void PyErr_Clear()
+    PyObject* PyExc_AttributeError
+    int PyDict_Update(PyObject* a, PyObject* b) except -1
+    bint PyUnicode_CheckExact(PyObject* o)
+    Py_ssize_t PyUnicode_GET_LENGTH(PyObject* o)
+    Py_UCS4 PyUnicode_READ_CHAR(PyObject* o, Py_ssize_t index)
     PyObject* PyLong_FromVoidPtr(void* p) except NULL
     PyObject* PyObject_GetItem(PyObject* o, PyObject* key)
     int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* value) except -1
@@ -47,6 +59,11 @@ cdef extern from "fastcopy_helpers.h":
     int fc_enter_recursive_call(const char* where) except -1
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
+    unsigned int fc_type_version(PyTypeObject* tp)
+    bint fc_has_generic_getattr(PyTypeObject* tp)
+    bint fc_has_generic_setattr(PyTypeObject* tp)
+    bint fc_has_instance_dict(PyTypeObject* tp)
+    PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL
     int fc_list_append_steal(PyObject* l, PyObject* item) except -1
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL
     PyObject* fc_dict_with_capacity(Py_ssize_t n) except NULL

@@ -20,6 +20,42 @@ static inline Py_ssize_t fc_address_slot(const void *p, int bits)
     return (Py_ssize_t)(h >> (64 - bits));
 }
 
+/* The type's version tag, or 0 if it has none that is valid.  The tag
+   changes whenever the type or one of its bases is modified, so it tells
+   whether a cached verdict about the type still holds. */
+static inline unsigned int fc_type_version(PyTypeObject *tp)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+        return 0;
+#endif
+    return tp->tp_version_tag;
+}
+
+/* Plain attribute access: no __getattr__ or __getattribute__ ... */
+static inline int fc_has_generic_getattr(PyTypeObject *tp)
+{
+    return tp->tp_getattro == PyObject_GenericGetAttr;
+}
+
+/* ... and no __setattr__ (frozen dataclasses have one). */
+static inline int fc_has_generic_setattr(PyTypeObject *tp)
+{
+    return tp->tp_setattro == PyObject_GenericSetAttr;
+}
+
+static inline int fc_has_instance_dict(PyTypeObject *tp)
+{
+    return tp->tp_dictoffset != 0;
+}
+
+/* object.__new__(tp): what copyreg.__newobj__(tp) runs for a class that
+   keeps object's __new__. */
+static inline PyObject *fc_object_new(PyTypeObject *tp, PyObject *empty_args)
+{
+    return PyBaseObject_Type.tp_new(tp, empty_args, NULL);
+}
+
 /* Append to a list, stealing the reference to item.  Writes straight into
    spare capacity (a list made by fc_list_with_capacity) and falls back to
    PyList_Append when there is none.  The list stays a valid list after every

@@ -51,10 +51,25 @@ cdef object deep_other(Session s, object x):
         Py_LeaveRecursiveCall()
 
 
+cdef inline object foreign_copier(dict current, dict stdlib, object cls):
+    """A copier registered by third-party code in one of the copy module's
+    private dispatch tables (current), or None."""
+    cdef PyObject* found = PyDict_GetItemWithError(<PyObject*>current, <PyObject*>cls)
+    if found == NULL:
+        if PyErr_Occurred() != NULL:
+            raise_current()
+        return None
+    if PyDict_GetItemWithError(<PyObject*>stdlib, <PyObject*>cls) == found:
+        return None
+    return <object>found
+
+
 cdef object deep_other_unguarded(Session s, object x):
-    cdef object cls = type(x)
+    cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
+    cdef object cls = <object>tp
     cdef object y
-    cdef object copier = foreign_deep_copier(cls)
+    cdef TypeInfo* info
+    cdef object copier = foreign_copier(copy_deep_dispatch, stdlib_deep_dispatch, cls)
     if copier is not None:
         y = copier(x, real_memo(s))
     elif cls is MethodType:
@@ -64,6 +79,12 @@ cdef object deep_other_unguarded(Session s, object x):
     elif cls is bytearray and not in_dispatch_table(<PyTypeObject*>cls):
         y = bytearray(x)            # what its reduce value rebuilds
     else:
+        if s.memo is None and not in_dispatch_table(tp):
+            info = type_info(tp)
+            if info.plain:
+                y = deep_plain(s, x, info)
+                if y is not NotImplemented:
+                    return y
         copier = getattr(x, "__deepcopy__", None)
         if copier is not None:
             y = copier(real_memo(s))

@@ -16,7 +16,7 @@ def copy(x):
     cls = type(x)
     if tp == T_BYTEARRAY:
         return cls.copy(x)
-    copier = foreign_shallow_copier(cls)
+    copier = foreign_copier(copy_shallow_dispatch, stdlib_shallow_dispatch, cls)
     if copier is not None:
         return copier(x)
     if PyType_Check(<PyObject*>x):

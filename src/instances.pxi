@@ -1,0 +1,169 @@
+# A native path for "plain" instances: objects whose class keeps every
+# default of the copy protocol (no __deepcopy__, __reduce_ex__, __reduce__,
+# __getstate__, __setstate__, __getnewargs(_ex)__, __getattr__, no copyreg
+# entry), which covers most user classes and dataclasses.  For them the
+# stdlib ends up doing:
+#
+#     y = cls.__new__(cls); memo[id(x)] = y
+#     state = deepcopy(x.__dict__ or None, plus set slots)
+#     y.__dict__.update(state); setattr(y, slot, value) ...
+#
+# and this file does the same without building the reduce tuple, calling
+# copyreg.__newobj__ or going through Python-level attribute lookups.
+# Mirrors nothing in fastcopy/_pure.py, which always takes the general path
+# (the results are the same).
+
+cdef object object_reduce_ex = object.__reduce_ex__
+cdef object object_reduce = object.__reduce__
+cdef object object_getstate = getattr(object, "__getstate__", None)
+cdef object empty_tuple = ()
+cdef object copyreg_slotnames = copyreg._slotnames
+
+# Names that, found in an instance's own __dict__, take part in the
+# protocol (getattr(x, name) sees them): such an instance is not plain.
+cdef tuple PROTOCOL_NAMES = (
+    "__deepcopy__", "__reduce_ex__", "__reduce__", "__getstate__",
+    "__getnewargs_ex__", "__getnewargs__")
+
+
+cdef struct TypeInfo:
+    PyTypeObject* tp        # borrowed: checked against the version tag
+    unsigned int version    # the type's version tag when the verdict was made
+    bint plain
+    PyObject* slotnames     # plain types: tuple of slot names (strong reference)
+
+
+cdef enum:
+    TYPE_CACHE_BITS = 8
+
+# A direct-mapped cache of verdicts, keyed by type address.  It holds no
+# reference to the type: an entry is trusted only while the address and the
+# version tag both match, and a modified (or new) type gets a new tag.
+cdef TypeInfo type_cache[1 << TYPE_CACHE_BITS]
+
+
+cdef bint compute_plain(object cls, tuple slotnames) except -1:
+    cdef PyTypeObject* tp = <PyTypeObject*>cls
+    mro = cls.__mro__
+    if mro[len(mro) - 1] is not object:
+        return False
+    for klass in mro[:len(mro) - 1]:
+        # Only classes defined in Python: no C-level state to reduce.
+        if not (klass.__flags__ & (1 << 9)):          # Py_TPFLAGS_HEAPTYPE
+            return False
+    if (tp.tp_new != (<PyTypeObject*>object).tp_new or tp.tp_itemsize != 0
+            or not fc_has_generic_getattr(tp)):
+        return False
+    # Slots are restored with setattr(); a dict is updated in place, which a
+    # custom __setattr__ (say, of a frozen dataclass) does not see.
+    if slotnames and not fc_has_generic_setattr(tp):
+        return False
+    if cls.__reduce_ex__ is not object_reduce_ex or cls.__reduce__ is not object_reduce:
+        return False
+    if getattr(cls, "__getstate__", None) is not object_getstate:
+        return False
+    for name in ("__deepcopy__", "__setstate__", "__getnewargs_ex__", "__getnewargs__"):
+        if hasattr(cls, name):
+            return False
+    return True
+
+
+cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
+    cdef TypeInfo* entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
+    cdef unsigned int version = fc_type_version(tp)
+    if entry.tp == tp and entry.version == version and version != 0:
+        return entry
+    cls = <object>tp
+    # Slot names first: copyreg caches them on the class, which changes its
+    # version tag.
+    slotnames = tuple(copyreg_slotnames(cls))
+    plain = compute_plain(cls, slotnames)
+    version = fc_type_version(tp)
+    xdecref(entry.slotnames)
+    entry.tp = tp
+    entry.version = version
+    entry.plain = plain and version != 0
+    entry.slotnames = NULL
+    if entry.plain:
+        entry.slotnames = <PyObject*>slotnames
+        incref(entry.slotnames)
+    return entry
+
+
+cdef inline bint has_protocol_name(PyObject* d) except -1:
+    """Does the instance dict d hold a key the copy protocol would see?"""
+    cdef Py_ssize_t pos = 0
+    cdef PyObject* k
+    cdef PyObject* v
+    while PyDict_Next(d, &pos, &k, &v):
+        if (not PyUnicode_CheckExact(k) or (PyUnicode_GET_LENGTH(k) > 4
+                and PyUnicode_READ_CHAR(k, 0) == u'_' and PyUnicode_READ_CHAR(k, 1) == u'_')):
+            for name in PROTOCOL_NAMES:
+                if PyDict_GetItemWithError(d, <PyObject*>name) != NULL:
+                    return True
+            return PyErr_Occurred() != NULL and raise_current()
+    return False
+
+
+cdef object deep_plain(Session s, object x, TypeInfo* info):
+    """Copy a plain instance x (native memo), or return NotImplemented if
+    it turns out to need the general path (before anything is done)."""
+    cdef PyObject* px = <PyObject*>x
+    cdef PyTypeObject* tp = Py_TYPE(px)
+    cdef object slotnames = <object>info.slotnames
+    cdef object d = None
+    cdef object y
+    cdef object d_copy
+    cdef PyObject* value
+    if fc_has_instance_dict(tp):
+        d = steal(PyObject_GenericGetDict(px, NULL))
+        if has_protocol_name(<PyObject*>d):
+            return NotImplemented
+    y = steal(fc_object_new(tp, <PyObject*>empty_tuple))
+    memoize(s, px, <PyObject*>y)
+    if d is not None and len(<dict>d) != 0:
+        if Py_REFCNT(<PyObject*>d) <= 2 and s.memo is None:
+            # Only x (and this function) hold its dict, so no other path in
+            # the graph leads to it: its copy can become y's dict directly.
+            d_copy = steal(walk(s, <PyObject*>d, K_DICT, False))
+            PyObject_GenericSetDict(<PyObject*>y, <PyObject*>d_copy, NULL)
+        else:
+            d_copy = deep_any(s, d)
+            PyDict_Update(PyObject_GenericGetDict_borrowed(y), <PyObject*>d_copy)
+    if slotnames:
+        copy_slots(s, x, y, slotnames)
+    if s.memo is not None:
+        # A hook turned the memo into a dict meanwhile: finish as the
+        # stdlib's deepcopy() does.
+        memoize(s, px, <PyObject*>y)
+        keep_alive(s, px)
+    return y
+
+
+cdef inline PyObject* PyObject_GenericGetDict_borrowed(object o) except NULL:
+    # y's dict stays alive as long as y: borrowing is safe here.
+    cdef PyObject* d = PyObject_GenericGetDict(<PyObject*>o, NULL)
+    decref(d)
+    return d
+
+
+cdef int copy_slots(Session s, object x, object y, tuple slotnames) except -1:
+    """The slot half of the default state: the slots that are set, copied
+    in slot-name order, then set on y in the same order."""
+    cdef list values = []
+    cdef list names = []
+    cdef PyObject* value
+    for name in slotnames:
+        value = PyObject_GetAttr(<PyObject*>x, <PyObject*>name)
+        if value == NULL:
+            if not PyErr_ExceptionMatches(PyExc_AttributeError):
+                return -1
+            PyErr_Clear()
+            continue
+        names.append(name)
+        values.append(steal(value))
+    for i in range(len(values)):
+        values[i] = deep_any(s, values[i])
+    for i in range(len(values)):
+        PyObject_SetAttr(<PyObject*>y, <PyObject*>names[i], <PyObject*>values[i])
+    return 0
