@@ -124,9 +124,10 @@ cdef object deep_plain(Session s, object x, TypeInfo* info):
     if d is not None and len(<dict>d) != 0:
         if Py_REFCNT(<PyObject*>d) <= 2 and s.memo is None:
             # Only x (and this function) hold its dict, so no other path in
-            # the graph leads to it: its copy can become y's dict directly.
-            d_copy = steal(walk(s, <PyObject*>d, K_DICT, False))
-            PyObject_GenericSetDict(<PyObject*>y, <PyObject*>d_copy, NULL)
+            # the graph leads to it: copy it straight into y's own dict,
+            # which then stands for it in the memo.
+            y_dict = steal(PyObject_GenericGetDict(<PyObject*>y, NULL))
+            decref(walk(s, <PyObject*>d, K_DICT, False, <PyObject*>y_dict))
         else:
             d_copy = deep_any(s, d)
             PyDict_Update(PyObject_GenericGetDict_borrowed(y), <PyObject*>d_copy)

@@ -102,8 +102,12 @@ cdef bint all_atomic_list(PyObject* l):
     return True
 
 
-cdef int frame_open(Session s, Frame* f, PyObject* src, int kind) except -1:
-    """Start copying src into f (which must be zeroed)."""
+cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
+                    PyObject* into=NULL) except -1:
+    """Start copying src into f (which must be zeroed).
+
+    into: for a dict, an existing empty dict to fill instead of a new one.
+    """
     cdef bint native = s.memo is None
     f.kind = kind
     incref(src)
@@ -116,10 +120,19 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind) except -1:
         if native and all_atomic_dict(src):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
-            f.dst = PyDict_Copy(src)
+            if into == NULL:
+                f.dst = PyDict_Copy(src)
+            else:
+                incref(into)
+                f.dst = into
+                PyDict_Update(into, src)
             f.pos = -1              # done
             return 0
-        f.dst = fc_dict_with_capacity(PyDict_GET_SIZE(src))
+        if into == NULL:
+            f.dst = fc_dict_with_capacity(PyDict_GET_SIZE(src))
+        else:
+            incref(into)
+            f.dst = into
         if not native:
             note_copy(s, f)
         # Sized after the memo entry, as the stdlib starts iterating after
@@ -376,11 +389,12 @@ cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
     return y
 
 
-cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level) except NULL:
+cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
+                    PyObject* into=NULL) except NULL:
     """Deep-copy the container root (of the given kind, not in the memo).
 
     top_level: root is the object passed to deepcopy() and the session ends
-    with this walk.
+    with this walk.  into: see frame_open.
     """
     cdef Frame inline_frames[INLINE_FRAMES]
     cdef Frame* frames = inline_frames
@@ -396,7 +410,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level) except 
     cdef bint done = False
     memset(&frames[0], 0, sizeof(Frame))
     try:
-        frame_open(s, &frames[0], root, kind)
+        frame_open(s, &frames[0], root, kind, into)
         while True:
             if not frame_advance(s, &frames[top], &child):
                 y = frame_finish(s, &frames[top], top_level and top == 0)

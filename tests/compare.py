@@ -88,6 +88,7 @@ def compare_deep(original, ours, reference):
         if isinstance(a, _SCALARS):
             assert _equal_scalars(a, b), "%s: %r != %r" % (path, a, b)
             continue
+        _check_attribute_access(a, path)
         ca, cb, co = _children(a), _children(b), _children(o)
         assert len(ca) == len(cb), "%s: %d children, stdlib %d" % (path, len(ca), len(cb))
         if not ca and type(a).__eq__ is not object.__eq__:
@@ -98,6 +99,19 @@ def compare_deep(original, ours, reference):
             co = [None] * len(ca)   # the original changed shape (a hook mutated it)
         for i, (x, y, z) in enumerate(zip(co, ca, cb)):
             stack.append((x, y, z, "%s[%d]" % (path, i)))
+
+
+def _check_attribute_access(obj, path):
+    """Instance attributes in __dict__ are reachable as attributes too (a
+    copy whose dict was installed wrongly can show one but not the other)."""
+    if isinstance(obj, type):
+        return
+    d = getattr(obj, "__dict__", None)
+    if not isinstance(d, dict):
+        return
+    for k, v in list(d.items()):
+        if isinstance(k, str) and not hasattr(type(obj), k):
+            assert getattr(obj, k, _MISSING) is v, "%s.%s not readable" % (path, k)
 
 
 def outcome(func, *args):
