@@ -6,6 +6,7 @@
 # One extension module, split by concern into included files:
 #   memo.pxi      the per-call memo (native address table, or a mapping)
 #   walk.pxi      explicit-stack deep copy of the built-in containers
+#   types.pxi     per-type verdicts (plain class, returns itself, general)
 #   instances.pxi a native path for instances of plain classes
 #   protocol.pxi  hooks, the reduce protocol and reconstruction
 #   shallow.pxi   copy.copy
@@ -37,6 +38,7 @@ cdef dict copy_deep_dispatch = stdlib_copy._deepcopy_dispatch
 cdef dict copy_shallow_dispatch = stdlib_copy._copy_dispatch
 cdef dict stdlib_deep_dispatch = STDLIB_DEEP_DISPATCH
 cdef dict stdlib_shallow_dispatch = STDLIB_SHALLOW_DISPATCH
+cdef Py_ssize_t stdlib_deep_dispatch_size = len(STDLIB_DEEP_DISPATCH)
 cdef object NoneType = type(None)
 cdef object EllipsisType = type(Ellipsis)
 cdef object NotImplementedType = type(NotImplemented)
@@ -97,6 +99,7 @@ cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
 
 include "memo.pxi"
 include "walk.pxi"
+include "types.pxi"
 include "instances.pxi"
 include "protocol.pxi"
 include "shallow.pxi"
@@ -109,7 +112,7 @@ def deepcopy(x, memo=None):
     cdef Session s
     if memo is None:
         tp = Py_TYPE(<PyObject*>x)
-        if is_deep_atomic(tp):
+        if is_deep_atomic(tp) or (tp == T_TUPLE and atomic_tuple(<PyObject*>x, 0)):
             return x
         s = native_session()
         kind = container_kind(tp)
@@ -123,4 +126,4 @@ def _is_plain_type(cls):
     """Whether instances of cls take the native plain-instance path (tests)."""
     if not isinstance(cls, type):
         raise TypeError("expected a class")
-    return bool(type_info(<PyTypeObject*>cls).plain)
+    return type_info(<PyTypeObject*>cls).kind == KIND_PLAIN

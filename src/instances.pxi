@@ -13,81 +13,13 @@
 # Mirrors nothing in fastcopy/_pure.py, which always takes the general path
 # (the results are the same).
 
-cdef object object_reduce_ex = object.__reduce_ex__
-cdef object object_reduce = object.__reduce__
-cdef object object_getstate = getattr(object, "__getstate__", None)
 cdef object empty_tuple = ()
-cdef object copyreg_slotnames = copyreg._slotnames
 
 # Names that, found in an instance's own __dict__, take part in the
 # protocol (getattr(x, name) sees them): such an instance is not plain.
 cdef tuple PROTOCOL_NAMES = (
     "__deepcopy__", "__reduce_ex__", "__reduce__", "__getstate__",
     "__getnewargs_ex__", "__getnewargs__")
-
-
-cdef struct TypeInfo:
-    PyTypeObject* tp        # borrowed: checked against the version tag
-    unsigned int version    # the type's version tag when the verdict was made
-    bint plain
-    PyObject* slotnames     # plain types: tuple of slot names (strong reference)
-
-
-cdef enum:
-    TYPE_CACHE_BITS = 8
-
-# A direct-mapped cache of verdicts, keyed by type address.  It holds no
-# reference to the type: an entry is trusted only while the address and the
-# version tag both match, and a modified (or new) type gets a new tag.
-cdef TypeInfo type_cache[1 << TYPE_CACHE_BITS]
-
-
-cdef bint compute_plain(object cls, tuple slotnames) except -1:
-    cdef PyTypeObject* tp = <PyTypeObject*>cls
-    mro = cls.__mro__
-    if mro[len(mro) - 1] is not object:
-        return False
-    for klass in mro[:len(mro) - 1]:
-        # Only classes defined in Python: no C-level state to reduce.
-        if not (klass.__flags__ & (1 << 9)):          # Py_TPFLAGS_HEAPTYPE
-            return False
-    if (tp.tp_new != (<PyTypeObject*>object).tp_new or tp.tp_itemsize != 0
-            or not fc_has_generic_getattr(tp)):
-        return False
-    # Slots are restored with setattr(); a dict is updated in place, which a
-    # custom __setattr__ (say, of a frozen dataclass) does not see.
-    if slotnames and not fc_has_generic_setattr(tp):
-        return False
-    if cls.__reduce_ex__ is not object_reduce_ex or cls.__reduce__ is not object_reduce:
-        return False
-    if getattr(cls, "__getstate__", None) is not object_getstate:
-        return False
-    for name in ("__deepcopy__", "__setstate__", "__getnewargs_ex__", "__getnewargs__"):
-        if hasattr(cls, name):
-            return False
-    return True
-
-
-cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
-    cdef TypeInfo* entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
-    cdef unsigned int version = fc_type_version(tp)
-    if entry.tp == tp and entry.version == version and version != 0:
-        return entry
-    cls = <object>tp
-    # Slot names first: copyreg caches them on the class, which changes its
-    # version tag.
-    slotnames = tuple(copyreg_slotnames(cls))
-    plain = compute_plain(cls, slotnames)
-    version = fc_type_version(tp)
-    xdecref(entry.slotnames)
-    entry.tp = tp
-    entry.version = version
-    entry.plain = plain and version != 0
-    entry.slotnames = NULL
-    if entry.plain:
-        entry.slotnames = <PyObject*>slotnames
-        incref(entry.slotnames)
-    return entry
 
 
 cdef inline bint has_protocol_name(PyObject* d) except -1:

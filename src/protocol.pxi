@@ -81,10 +81,13 @@ cdef object deep_other_unguarded(Session s, object x):
     else:
         if s.memo is None and not in_dispatch_table(tp):
             info = type_info(tp)
-            if info.plain:
+            if info.kind == KIND_PLAIN:
                 y = deep_plain(s, x, info)
                 if y is not NotImplemented:
                     return y
+            elif info.kind == KIND_SELF and not instance_overrides(
+                    <PyObject*>x, <PyObject*>"__deepcopy__"):
+                return x            # what its __deepcopy__ would return
         copier = getattr(x, "__deepcopy__", None)
         if copier is not None:
             y = copier(real_memo(s))

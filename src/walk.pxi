@@ -84,20 +84,20 @@ cdef inline int note_copy(Session s, Frame* f) except -1:
     return 0
 
 
-cdef bint all_atomic_dict(PyObject* d):
+cdef bint all_own_copies_dict(PyObject* d) except -1:
     cdef Py_ssize_t pos = 0
     cdef PyObject* k
     cdef PyObject* v
     while PyDict_Next(d, &pos, &k, &v):
-        if not is_deep_atomic(Py_TYPE(k)) or not is_deep_atomic(Py_TYPE(v)):
+        if not own_copy(k) or not own_copy(v):
             return False
     return True
 
 
-cdef bint all_atomic_list(PyObject* l):
+cdef bint all_own_copies_list(PyObject* l) except -1:
     cdef Py_ssize_t i
     for i in range(PyList_GET_SIZE(l)):
-        if not is_deep_atomic(Py_TYPE(PyList_GET_ITEM(l, i))):
+        if not own_copy(PyList_GET_ITEM(l, i)):
             return False
     return True
 
@@ -117,7 +117,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         if not native:
             note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        if native and all_atomic_dict(src):
+        if native and all_own_copies_dict(src):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
             if into == NULL:
@@ -143,7 +143,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         # As set.__reduce__ does: snapshot now, build the copy from the
         # copied items, memoize at the end.
         f.items = PySequence_List(src)
-        if native and all_atomic_list(f.items):
+        if native and all_own_copies_list(f.items):
             f.dst = PySet_New(f.items) if kind == K_SET else PyFrozenSet_New(f.items)
             f.pos = PyList_GET_SIZE(f.items)   # done
         else:
@@ -190,7 +190,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
         n = PyList_GET_SIZE(f.src)
         while f.pos < n:
             item = PyList_GET_ITEM(f.src, f.pos)
-            if not is_deep_atomic(Py_TYPE(item)):
+            if not own_copy(item):
                 note_copy(s, f)
                 hit = table_get(&s.table, item)
                 if hit == NULL:
@@ -207,7 +207,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
         n = PyTuple_GET_SIZE(f.src)
         while f.pos < n:
             item = PyTuple_GET_ITEM(f.src, f.pos)
-            if not is_deep_atomic(Py_TYPE(item)):
+            if not own_copy(item):
                 hit = table_get(&s.table, item)
                 if hit == NULL:
                     incref(item)
@@ -234,13 +234,21 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 raise RuntimeError("dictionary keys changed during iteration")
             f.left -= 1
             note_copy(s, f)
-            if is_deep_atomic(Py_TYPE(k)):
-                if not is_deep_atomic(Py_TYPE(v)):
+            if own_copy(k):
+                if not own_copy(v):
                     hit = table_get(&s.table, v)
                     if hit == NULL:
                         break
                     v = hit
-                PyDict_SetItem(f.dst, k, v)
+                # Held across the insertion: hashing k can run code (a
+                # weakref hashes its referent) that could drop them.
+                incref(k)
+                incref(v)
+                try:
+                    PyDict_SetItem(f.dst, k, v)
+                finally:
+                    decref(k)
+                    decref(v)
                 continue
             break
         # The general path for this item: its value first, then its key.
@@ -254,7 +262,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
     n = PyList_GET_SIZE(f.items)
     while f.pos < n:
         item = PyList_GET_ITEM(f.items, f.pos)
-        if not is_deep_atomic(Py_TYPE(item)):
+        if not own_copy(item):
             hit = table_get(&s.table, item)
             if hit == NULL:
                 incref(item)
@@ -440,7 +448,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                     y = NULL
                     frame_accept(&frames[top], handoff)
                     continue
-            elif is_deep_atomic(tp):
+            elif own_copy(child):
                 # The atomic key or value of a dict item on the general path.
                 handoff = child
                 child = NULL

@@ -619,3 +619,84 @@ def test_error_is_the_stdlib_error():
     import fastcopy
     assert fastcopy.Error is copy.Error
     assert fastcopy.error is copy.Error
+
+
+# -- shortcuts must not hide hooks ---------------------------------------------
+
+def test_foreign_dispatch_entry_beats_self_copying_enum(impl):
+    import enum
+
+    class Mood(enum.Enum):
+        HAPPY = 1
+    data = {"m": Mood.HAPPY, "l": [Mood.HAPPY, (Mood.HAPPY,)]}
+    # Warm any per-type cache first, then register a copier.
+    impl.deepcopy(data)
+    copy._deepcopy_dispatch[Mood] = lambda x, memo: "copied"
+    try:
+        assert impl.deepcopy(data) == copy.deepcopy(data) == {"m": "copied", "l": ["copied", ("copied",)]}
+    finally:
+        del copy._deepcopy_dispatch[Mood]
+    assert impl.deepcopy(data)["m"] is Mood.HAPPY
+
+
+def test_class_changed_after_first_copy(impl):
+    class Thing:
+        def __init__(self):
+            self.v = [1]
+    x = [Thing(), Thing()]
+    impl.deepcopy(x)                      # caches a verdict about Thing
+    Thing.__deepcopy__ = lambda self, memo: "hooked"
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x) == ["hooked", "hooked"]
+    finally:
+        del Thing.__deepcopy__
+    Thing.__reduce_ex__ = lambda self, proto: (list, ([7],))
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x) == [[7], [7]]
+    finally:
+        del Thing.__reduce_ex__
+    assert type(impl.deepcopy(x)[0]) is Thing
+
+
+def test_instance_level_hooks_are_seen(impl):
+    import enum
+
+    class Color(enum.Enum):
+        RED = 1
+
+    class Thing:
+        pass
+    t = Thing()
+    t.__deepcopy__ = lambda memo: "instance hook"
+    u = Thing()
+    u.__reduce_ex__ = lambda proto: (list, ())
+    impl.deepcopy(Color.RED)
+    for x in ([t, Thing()], [u], {"k": t}):
+        expected = outcome(copy.deepcopy, x)
+        got = outcome(impl.deepcopy, x)
+        assert got[0] == expected[0]
+        if got[0] == "ok":
+            assert repr(got[1]).split(" at ")[0] == repr(expected[1]).split(" at ")[0]
+
+
+def test_weakref_key_whose_referent_hash_mutates_the_dict(impl):
+    import weakref
+
+    class Target:
+        def __hash__(self):
+            victim.clear()
+            return 1
+    target = Target()
+    victim = {}
+    victim[1] = 1
+    victim[weakref.ref(target)] = "w"
+    victim[2] = 2
+    expected = outcome(copy.deepcopy, victim)
+    victim.clear()
+    victim[1] = 1
+    victim[weakref.ref(target)] = "w"
+    victim[2] = 2
+    got = outcome(impl.deepcopy, victim)
+    assert got[0] == expected[0]
+    if got[0] == "raise":
+        assert got[1] is expected[1]

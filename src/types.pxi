@@ -1,0 +1,171 @@
+# Per-type verdicts: how instances of a type are deep-copied.
+#
+#   KIND_GENERAL  the general path (hooks, reduce protocol)
+#   KIND_PLAIN    instances.pxi's native path: the class keeps every default
+#                 of the copy protocol
+#   KIND_SELF     deepcopy returns the object itself without using the memo:
+#                 the class's __deepcopy__ is a known "return self" (Enum,
+#                 and the exact Decimal, Fraction, re.Pattern and re.Match)
+#
+# A direct-mapped cache keyed by type address.  It holds no reference to the
+# type: an entry is trusted only while the address and the version tag both
+# match, and a modified (or new) type gets a new tag.
+
+import sys
+
+cdef object object_reduce_ex = object.__reduce_ex__
+cdef object object_reduce = object.__reduce__
+cdef object object_getstate = getattr(object, "__getstate__", None)
+cdef object copyreg_slotnames = copyreg._slotnames
+
+
+cdef enum TypeKind:
+    KIND_GENERAL = 0
+    KIND_PLAIN = 1
+    KIND_SELF = 2
+
+
+cdef struct TypeInfo:
+    PyTypeObject* tp        # borrowed: checked against the version tag
+    unsigned int version    # the type's version tag when the verdict was made
+    int kind
+    PyObject* slotnames     # KIND_PLAIN: tuple of slot names (strong reference)
+
+
+cdef enum:
+    TYPE_CACHE_BITS = 8
+
+cdef TypeInfo type_cache[1 << TYPE_CACHE_BITS]
+
+
+cdef bint compute_plain(object cls, tuple slotnames) except -1:
+    cdef PyTypeObject* tp = <PyTypeObject*>cls
+    mro = cls.__mro__
+    if mro[len(mro) - 1] is not object:
+        return False
+    for klass in mro[:len(mro) - 1]:
+        # Only classes defined in Python: no C-level state to reduce.
+        if not (klass.__flags__ & (1 << 9)):          # Py_TPFLAGS_HEAPTYPE
+            return False
+    if (tp.tp_new != (<PyTypeObject*>object).tp_new or tp.tp_itemsize != 0
+            or not fc_has_generic_getattr(tp)):
+        return False
+    # Slots are restored with setattr(); a dict is updated in place, which a
+    # custom __setattr__ (say, of a frozen dataclass) does not see.
+    if slotnames and not fc_has_generic_setattr(tp):
+        return False
+    if cls.__reduce_ex__ is not object_reduce_ex or cls.__reduce__ is not object_reduce:
+        return False
+    if getattr(cls, "__getstate__", None) is not object_getstate:
+        return False
+    for name in ("__deepcopy__", "__setstate__", "__getnewargs_ex__", "__getnewargs__"):
+        if hasattr(cls, name):
+            return False
+    return True
+
+
+cdef bint compute_self_copy(object cls) except -1:
+    """Is cls's __deepcopy__ one known to return the object itself?"""
+    if not fc_has_generic_getattr(<PyTypeObject*>cls):
+        return False
+    hook = getattr(cls, "__deepcopy__", None)
+    if hook is None:
+        return False
+    enum = sys.modules.get("enum")
+    if enum is not None and hook is getattr(enum.Enum, "__deepcopy__", 0):
+        return True             # def __deepcopy__(self, memo): return self
+    # These return self only for the exact class.
+    for module, name in (("decimal", "Decimal"), ("fractions", "Fraction"),
+                         ("re", "Pattern"), ("re", "Match")):
+        mod = sys.modules.get(module)
+        if mod is not None and cls is getattr(mod, name, None):
+            return hook is getattr(cls, "__deepcopy__")
+    return False
+
+
+cdef inline TypeInfo* type_info_peek(PyTypeObject* tp):
+    """The cached verdict for tp, or NULL.  Runs no Python code."""
+    cdef TypeInfo* entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
+    cdef unsigned int version
+    if entry.tp != tp:
+        return NULL
+    version = fc_type_version(tp)
+    if version == 0 or entry.version != version:
+        return NULL
+    return entry
+
+
+cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
+    """The verdict for tp, computed (running Python code) if not cached."""
+    cdef TypeInfo* entry = type_info_peek(tp)
+    if entry != NULL:
+        return entry
+    entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
+    cls = <object>tp
+    # Slot names first: copyreg caches them on the class, which changes its
+    # version tag.
+    slotnames = tuple(copyreg_slotnames(cls))
+    kind = KIND_GENERAL
+    if compute_plain(cls, slotnames):
+        kind = KIND_PLAIN
+    elif compute_self_copy(cls):
+        kind = KIND_SELF
+    cdef unsigned int version = fc_type_version(tp)
+    xdecref(entry.slotnames)
+    entry.slotnames = NULL
+    entry.tp = tp
+    entry.version = version
+    # Without a version tag a verdict could not be checked later.
+    entry.kind = kind if version != 0 else KIND_GENERAL
+    if entry.kind == KIND_PLAIN:
+        entry.slotnames = <PyObject*>slotnames
+        incref(entry.slotnames)
+    return entry
+
+
+cdef bint instance_overrides(PyObject* x, PyObject* name) except -1:
+    """Does x's own __dict__ hold `name` (which getattr(x, name) would find
+    before the class attribute)?"""
+    if not fc_has_instance_dict(Py_TYPE(x)):
+        return False
+    cdef object d = steal(PyObject_GenericGetDict(x, NULL))
+    if PyDict_GetItemWithError(<PyObject*>d, name) != NULL:
+        return True
+    return PyErr_Occurred() != NULL and raise_current()
+
+
+cdef inline bint atomic_tuple(PyObject* t, int depth):
+    """A tuple made of atomic objects (and such tuples, up to a few levels):
+    deepcopy returns it unchanged and records nothing in the memo."""
+    cdef Py_ssize_t i
+    cdef PyObject* item
+    cdef PyTypeObject* tp
+    for i in range(PyTuple_GET_SIZE(t)):
+        item = PyTuple_GET_ITEM(t, i)
+        tp = Py_TYPE(item)
+        if is_deep_atomic(tp):
+            continue
+        if tp == T_TUPLE and depth < 3 and atomic_tuple(item, depth + 1):
+            continue
+        return False
+    return True
+
+
+cdef inline bint own_copy(PyObject* o) except -1:
+    """Is o its own deep copy, with nothing recorded in the memo?  Only for
+    the native memo (a mapping memo is consulted first, for everything).
+    Runs no Python code."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    cdef TypeInfo* info
+    if is_deep_atomic(tp):
+        return True
+    if tp == T_TUPLE:
+        return atomic_tuple(o, 0)
+    info = type_info_peek(tp)
+    if info != NULL and info.kind == KIND_SELF:
+        # A copier added to copy._deepcopy_dispatch would come before
+        # __deepcopy__; the table only grows when one is added.
+        if PyDict_GET_SIZE(<PyObject*>copy_deep_dispatch) != stdlib_deep_dispatch_size:
+            return False
+        return not instance_overrides(o, <PyObject*>"__deepcopy__")
+    return False
