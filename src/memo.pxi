@@ -12,96 +12,152 @@
 # filled as the stdlib would have filled it, and the rest of the copy uses
 # that dict: entries a hook adds are then seen by the core and vice versa.
 
-from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from libc.string cimport memcpy
 
 
 cdef struct MemoEntry:
-    PyObject* key       # the original (strong reference), NULL for a free slot
+    PyObject* key       # the original (strong reference)
     PyObject* value     # its copy (strong reference)
 
 
-cdef struct MemoTable:
-    MemoEntry* slots
-    int bits            # capacity is 1 << bits
-    Py_ssize_t used
-
-
 cdef enum:
-    MEMO_INITIAL_BITS = 5
+    # Up to this many entries live inside the session and are found by a
+    # linear scan; beyond it the entries move to the heap with a hash index.
+    SMALL_MEMO = 8
+    INDEX_INITIAL_BITS = 6
+
+
+cdef struct MemoTable:
+    MemoEntry* entries      # dense, in insertion order (`small` while few)
+    Py_ssize_t used
+    Py_ssize_t capacity     # room in `entries`
+    Py_ssize_t* index       # open addressing: entry position + 1, 0 for free;
+                            # NULL while `small` is in use
+    int bits                # the index has 1 << bits slots
+    MemoEntry small[SMALL_MEMO]
 
 
 cdef inline PyObject* table_get(MemoTable* t, PyObject* key):
     """The copy recorded for key (a borrowed reference), or NULL."""
-    if t.slots == NULL:
+    cdef Py_ssize_t i, j, mask
+    if t.index == NULL:
+        for i in range(t.used):
+            if t.entries[i].key == key:
+                return t.entries[i].value
         return NULL
-    cdef Py_ssize_t mask = (<Py_ssize_t>1 << t.bits) - 1
-    cdef Py_ssize_t i = fc_address_slot(key, t.bits)
+    mask = (<Py_ssize_t>1 << t.bits) - 1
+    i = fc_address_slot(key, t.bits)
     while True:
-        if t.slots[i].key == key:
-            return t.slots[i].value
-        if t.slots[i].key == NULL:
+        j = t.index[i]
+        if j == 0:
             return NULL
+        if t.entries[j - 1].key == key:
+            return t.entries[j - 1].value
         i = (i + 1) & mask
 
 
-cdef int table_grow(MemoTable* t) except -1:
-    cdef int bits = t.bits + 1 if t.slots != NULL else MEMO_INITIAL_BITS
-    cdef MemoEntry* slots = <MemoEntry*>PyMem_Calloc(<size_t>1 << bits, sizeof(MemoEntry))
-    if slots == NULL:
+cdef int index_build(MemoTable* t, int bits) except -1:
+    """(Re)build the hash index over the entries with 1 << bits slots."""
+    cdef Py_ssize_t* index = <Py_ssize_t*>PyMem_Calloc(<size_t>1 << bits, sizeof(Py_ssize_t))
+    if index == NULL:
         raise MemoryError()
-    cdef MemoEntry* old = t.slots
-    cdef Py_ssize_t n = (<Py_ssize_t>1 << t.bits) if old != NULL else 0
     cdef Py_ssize_t mask = (<Py_ssize_t>1 << bits) - 1
     cdef Py_ssize_t i, j
-    for i in range(n):
-        if old[i].key != NULL:
-            j = fc_address_slot(old[i].key, bits)
-            while slots[j].key != NULL:
-                j = (j + 1) & mask
-            slots[j] = old[i]       # the references move with the entry
-    t.slots = slots
+    for i in range(t.used):
+        j = fc_address_slot(t.entries[i].key, bits)
+        while index[j] != 0:
+            j = (j + 1) & mask
+        index[j] = i + 1
+    PyMem_Free(t.index)
+    t.index = index
     t.bits = bits
-    PyMem_Free(old)
+    return 0
+
+
+cdef int entries_reserve(MemoTable* t) except -1:
+    """Room for one more entry."""
+    cdef MemoEntry* grown
+    cdef Py_ssize_t capacity
+    if t.entries == NULL:
+        t.entries = t.small
+        t.capacity = SMALL_MEMO
+        return 0
+    if t.used < t.capacity:
+        return 0
+    capacity = 4 * t.capacity if t.capacity < 65536 else 2 * t.capacity
+    if t.entries == t.small:
+        grown = <MemoEntry*>PyMem_Malloc(capacity * sizeof(MemoEntry))
+        if grown != NULL:
+            memcpy(grown, t.small, t.used * sizeof(MemoEntry))
+    else:
+        grown = <MemoEntry*>PyMem_Realloc(t.entries, capacity * sizeof(MemoEntry))
+    if grown == NULL:
+        raise MemoryError()
+    t.entries = grown
+    t.capacity = capacity
     return 0
 
 
 cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """Record value as the copy of key; both references are taken (not stolen)."""
-    if t.slots == NULL or 2 * (t.used + 1) > (<Py_ssize_t>1 << t.bits):
-        table_grow(t)
-    cdef Py_ssize_t mask = (<Py_ssize_t>1 << t.bits) - 1
-    cdef Py_ssize_t i = fc_address_slot(key, t.bits)
+    cdef Py_ssize_t i, j, mask
     cdef PyObject* old
-    while t.slots[i].key != NULL:
-        if t.slots[i].key == key:
-            # Replacing: incref first, the old value may be the same object.
-            incref(value)
-            old = t.slots[i].value
-            t.slots[i].value = value
-            decref(old)
-            return 0
-        i = (i + 1) & mask
+    # An existing entry is replaced (the stdlib records some copies twice).
+    if t.index == NULL:
+        for i in range(t.used):
+            if t.entries[i].key == key:
+                incref(value)       # first: the old value may be the same object
+                old = t.entries[i].value
+                t.entries[i].value = value
+                decref(old)
+                return 0
+    else:
+        mask = (<Py_ssize_t>1 << t.bits) - 1
+        i = fc_address_slot(key, t.bits)
+        while True:
+            j = t.index[i]
+            if j == 0:
+                break
+            if t.entries[j - 1].key == key:
+                incref(value)
+                old = t.entries[j - 1].value
+                t.entries[j - 1].value = value
+                decref(old)
+                return 0
+            i = (i + 1) & mask
+    entries_reserve(t)
     incref(key)
     incref(value)
-    t.slots[i].key = key
-    t.slots[i].value = value
+    t.entries[t.used].key = key
+    t.entries[t.used].value = value
     t.used += 1
+    if t.index != NULL:
+        if 2 * t.used > (<Py_ssize_t>1 << t.bits):
+            index_build(t, t.bits + (2 if t.bits < 16 else 1))
+        else:
+            t.index[i] = t.used     # the free slot the probe stopped at
+    elif t.used > SMALL_MEMO:
+        index_build(t, INDEX_INITIAL_BITS)
     return 0
 
 
 cdef void table_clear(MemoTable* t):
     """Drop every entry and the storage.  Safe to call twice."""
-    cdef MemoEntry* slots = t.slots
-    cdef Py_ssize_t n = (<Py_ssize_t>1 << t.bits) if slots != NULL else 0
+    cdef MemoEntry* entries = t.entries
+    cdef Py_ssize_t used = t.used
     cdef Py_ssize_t i
     # Detach first: a decref below may run arbitrary code (a __del__).
-    t.slots = NULL
+    PyMem_Free(t.index)
+    t.index = NULL
+    t.entries = NULL
     t.used = 0
-    for i in range(n):
-        if slots[i].key != NULL:
-            decref(slots[i].key)
-            decref(slots[i].value)
-    PyMem_Free(slots)
+    t.capacity = 0
+    for i in range(used):
+        decref(entries[i].key)
+        decref(entries[i].value)
+    if entries != t.small:
+        PyMem_Free(entries)
 
 
 @cython.final
@@ -137,13 +193,12 @@ cdef object real_memo(Session s):
         return s.memo
     cdef dict memo = {}
     cdef list keep_alive = []
-    cdef MemoEntry* slots = s.table.slots
-    cdef Py_ssize_t n = (<Py_ssize_t>1 << s.table.bits) if slots != NULL else 0
+    cdef MemoEntry* entries = s.table.entries
     cdef Py_ssize_t i
-    for i in range(n):
-        if slots[i].key != NULL:
-            memo[id(<object>slots[i].key)] = <object>slots[i].value
-            keep_alive.append(<object>slots[i].key)
+    # In insertion order, as the stdlib would have filled it.
+    for i in range(s.table.used):
+        memo[id(<object>entries[i].key)] = <object>entries[i].value
+        keep_alive.append(<object>entries[i].key)
     if keep_alive:
         memo[id(memo)] = keep_alive
     s.memo = memo

@@ -157,10 +157,15 @@ cdef inline bint own_copy(PyObject* o) except -1:
     Runs no Python code."""
     cdef PyTypeObject* tp = Py_TYPE(o)
     cdef TypeInfo* info
-    if is_deep_atomic(tp):
+    # The most frequent types first; lists and dicts are never their own copy.
+    if tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT or tp == T_BOOL:
         return True
+    if tp == T_LIST or tp == T_DICT:
+        return False
     if tp == T_TUPLE:
         return atomic_tuple(o, 0)
+    if is_deep_atomic(tp):
+        return True
     info = type_info_peek(tp)
     if info != NULL and info.kind == KIND_SELF:
         # A copier added to copy._deepcopy_dispatch would come before

@@ -117,7 +117,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         if not native:
             note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        if native and all_own_copies_dict(src):
+        if native and PyDict_GET_SIZE(src) >= 8 and all_own_copies_dict(src):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
             if into == NULL:
@@ -457,10 +457,10 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
 
             child_kind = container_kind(tp)
             if child_kind != K_NONE:
-                if s.memo is None:
-                    # Found again later in the same walk (the memo changed
-                    # since frame_advance looked, e.g. the value and key of
-                    # one dict item are the same object).
+                if s.memo is None and frames[top].kind == K_DICT:
+                    # frame_advance hands over a dict item on the general
+                    # path without looking it up (the value and the key of
+                    # one item may even be the same object).
                     y = table_get(&s.table, child)
                     if y != NULL:
                         incref(y)
