@@ -27,7 +27,7 @@ cdef extern from "Python.h":
 
     # dicts: GetItemWithError returns a borrowed reference or NULL
     PyObject* PyDict_New() except NULL
-    Py_ssize_t PyDict_GET_SIZE "PyDict_Size" (PyObject* d)
+    Py_ssize_t PyDict_GET_SIZE(PyObject* d)
     bint PyDict_Next(PyObject* d, Py_ssize_t* pos, PyObject** key, PyObject** value)
     PyObject* PyDict_GetItemWithError(PyObject* d, PyObject* key)
     int PyDict_SetItem(PyObject* d, PyObject* key, PyObject* value) except -1

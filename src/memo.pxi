@@ -142,6 +142,22 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     return 0
 
 
+cdef inline int table_add_new(MemoTable* t, PyObject* key, PyObject* value) except -1:
+    """table_set for a key known not to be in the table yet."""
+    cdef Py_ssize_t i, mask
+    if t.index == NULL and t.used < SMALL_MEMO:
+        if t.entries == NULL:
+            t.entries = t.small
+            t.capacity = SMALL_MEMO
+        incref(key)
+        incref(value)
+        t.entries[t.used].key = key
+        t.entries[t.used].value = value
+        t.used += 1
+        return 0
+    return table_set(t, key, value)
+
+
 cdef void table_clear(MemoTable* t):
     """Drop every entry and the storage.  Safe to call twice."""
     cdef MemoEntry* entries = t.entries

@@ -61,13 +61,24 @@ cdef inline int container_kind(PyTypeObject* tp) except -2:
     return K_NONE
 
 
+cdef inline void frame_zero(Frame* f):
+    f.memoized = False
+    f.src = NULL
+    f.dst = NULL
+    f.items = NULL
+    f.key = NULL
+    f.value = NULL
+    f.pos = 0
+    f.phase = 0
+
+
 cdef inline void frame_clear(Frame* f):
     xdecref(f.src)
     xdecref(f.dst)
     xdecref(f.items)
     xdecref(f.key)
     xdecref(f.value)
-    memset(f, 0, sizeof(Frame))
+    frame_zero(f)
 
 
 cdef inline int note_copy(Session s, Frame* f) except -1:
@@ -80,7 +91,11 @@ cdef inline int note_copy(Session s, Frame* f) except -1:
     """
     if not f.memoized:
         f.memoized = True
-        memoize(s, f.src, f.dst)
+        if s.memo is None:
+            # New: it was not in the memo when its frame was opened.
+            table_add_new(&s.table, f.src, f.dst)
+        else:
+            memoize(s, f.src, f.dst)
     return 0
 
 
@@ -117,7 +132,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         if not native:
             note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        if native and PyDict_GET_SIZE(src) >= 8 and all_own_copies_dict(src):
+        if native and PyDict_GET_SIZE(src) >= 32 and all_own_copies_dict(src):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
             if into == NULL:
@@ -416,7 +431,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef PyTypeObject* tp
     cdef int child_kind
     cdef bint done = False
-    memset(&frames[0], 0, sizeof(Frame))
+    frame_zero(&frames[0])
     try:
         frame_open(s, &frames[0], root, kind, into)
         while True:
@@ -482,7 +497,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                     frames = grown
                     capacity *= 2
                 top += 1
-                memset(&frames[top], 0, sizeof(Frame))
+                frame_zero(&frames[top])
                 frame_open(s, &frames[top], child, child_kind)
                 decref(child)
                 child = NULL
