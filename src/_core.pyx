@@ -114,6 +114,10 @@ def deepcopy(x, memo=None):
         tp = Py_TYPE(<PyObject*>x)
         if is_deep_atomic(tp) or (tp == T_TUPLE and atomic_tuple(<PyObject*>x, 0)):
             return x
+        # A list of values that are their own copies needs no memo: copy it
+        # in bulk.
+        if tp == T_LIST and all_own_copies_list(<PyObject*>x):
+            return steal(PyList_GetSlice(<PyObject*>x, 0, PyList_GET_SIZE(<PyObject*>x)))
         s = native_session()
         kind = container_kind(tp)
         if kind != K_NONE:

@@ -118,10 +118,11 @@ cdef bint all_own_copies_list(PyObject* l) except -1:
 
 
 cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
-                    PyObject* into=NULL) except -1:
+                    PyObject* into=NULL, bint scanned=False) except -1:
     """Start copying src into f (which must be zeroed).
 
     into: for a dict, an existing empty dict to fill instead of a new one.
+    scanned: src is already known to hold items that need copying.
     """
     cdef bint native = s.memo is None
     f.kind = kind
@@ -132,7 +133,8 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         if not native:
             note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        if native and PyDict_GET_SIZE(src) >= 32 and all_own_copies_dict(src):
+        if (native and not scanned and PyDict_GET_SIZE(src) >= 16
+                and all_own_copies_dict(src)):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
             if into == NULL:
@@ -413,11 +415,11 @@ cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
 
 
 cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
-                    PyObject* into=NULL) except NULL:
+                    PyObject* into=NULL, bint scanned=False) except NULL:
     """Deep-copy the container root (of the given kind, not in the memo).
 
     top_level: root is the object passed to deepcopy() and the session ends
-    with this walk.  into: see frame_open.
+    with this walk.  into, scanned: see frame_open.
     """
     cdef Frame inline_frames[INLINE_FRAMES]
     cdef Frame* frames = inline_frames
@@ -433,7 +435,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef bint done = False
     frame_zero(&frames[0])
     try:
-        frame_open(s, &frames[0], root, kind, into)
+        frame_open(s, &frames[0], root, kind, into, scanned)
         while True:
             if not frame_advance(s, &frames[top], &child):
                 y = frame_finish(s, &frames[top], top_level and top == 0)
