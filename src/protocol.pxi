@@ -92,10 +92,14 @@ cdef object deep_other_unguarded(Session s, object x):
         if copier is not None:
             y = copier(real_memo(s))
         else:
-            rv = reduce_value(x, cls, "deep")
+            rv = reduce_value(x, tp, "deep")
             if isinstance(rv, str):
                 return x
             y = reconstruct(s, x, rv)
+            if s.memo is None:
+                # reconstruct() recorded y already, and the native memo
+                # keeps x alive: recording it again would change nothing.
+                return y
     # An object that is its own copy is not memoized (stdlib rule).
     if y is not x:
         memoize(s, <PyObject*>x, <PyObject*>y)
@@ -103,17 +107,48 @@ cdef object deep_other_unguarded(Session s, object x):
     return y
 
 
-cdef object reduce_value(object x, object cls, str kind):
-    reductor = dispatch_table.get(cls)
-    if reductor is not None:
-        return reductor(x)
-    reductor = getattr(x, "__reduce_ex__", None)
-    if reductor is not None:
-        return reductor(4)
-    reductor = getattr(x, "__reduce__", None)
-    if reductor:
-        return reductor()
-    raise Error("un(%s)copyable object of type %s" % (kind, cls))
+cdef object reduce_value(object x, PyTypeObject* tp, str kind):
+    """The reduce value of x, found the way the stdlib looks for it."""
+    cdef PyObject* reductor = PyDict_GetItemWithError(<PyObject*>dispatch_table, <PyObject*>tp)
+    if reductor != NULL:
+        return (<object>reductor)(x)
+    if PyErr_Occurred() != NULL:
+        raise_current()
+    method = getattr(x, "__reduce_ex__", None)
+    if method is not None:
+        return method(4)
+    method = getattr(x, "__reduce__", None)
+    if method:
+        return method()
+    raise Error("un(%s)copyable object of type %s" % (kind, <object>tp))
+
+
+cdef object copy_args(Session s, object args):
+    """The deep copy of a reduce value's args, as a tuple to call with.
+
+    The stdlib calls func(*(deepcopy(arg) for arg in args)); a tuple whose
+    items all come back unchanged is reused as it is.
+    """
+    cdef Py_ssize_t i, j, n
+    cdef PyObject* item
+    cdef object copied
+    cdef object result = None
+    if type(args) is not tuple:
+        return tuple([deep_any(s, arg) for arg in args])
+    n = PyTuple_GET_SIZE(<PyObject*>args)
+    for i in range(n):
+        item = PyTuple_GET_ITEM(<PyObject*>args, i)
+        copied = deep_any(s, <object>item)
+        if result is None:
+            if <PyObject*>copied == item:
+                continue
+            result = steal(PyTuple_New(n))
+            for j in range(i):
+                incref(PyTuple_GET_ITEM(<PyObject*>args, j))
+                PyTuple_SET_ITEM(<PyObject*>result, j, PyTuple_GET_ITEM(<PyObject*>args, j))
+        incref(<PyObject*>copied)
+        PyTuple_SET_ITEM(<PyObject*>result, i, <PyObject*>copied)
+    return args if result is None else result
 
 
 cdef object reconstruct(Session s, object x, object rv):
@@ -140,12 +175,13 @@ cdef object reconstruct(Session s, object x, object rv):
     cdef bint deep = s is not None
 
     if deep and args:
-        args = [deep_any(s, arg) for arg in args]
-    if func is copyreg_newobj and type(args) in (tuple, list) and len(args) >= 1:
+        args = copy_args(s, args)
+    elif type(args) is not tuple:
+        args = tuple(args)          # as func(*args) would
+    if func is copyreg_newobj and len(<tuple>args) >= 1:
         # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
         # it directly saves a Python-level frame.
-        cls = args[0]
-        y = cls.__new__(*args)
+        y = getattr(args[0], "__new__")(*args)
     else:
         y = func(*args)
     if deep:
@@ -157,21 +193,31 @@ cdef object reconstruct(Session s, object x, object rv):
         if hasattr(y, '__setstate__'):
             y.__setstate__(state)
         else:
-            if isinstance(state, tuple) and len(state) == 2:
+            if isinstance(state, tuple) and len(<tuple>state) == 2:
                 state, slotstate = state
             else:
                 slotstate = None
             if state is not None:
-                y.__dict__.update(state)
+                instance_dict = y.__dict__
+                if type(instance_dict) is dict and type(state) is dict:
+                    PyDict_Update(<PyObject*>instance_dict, <PyObject*>state)
+                else:
+                    instance_dict.update(state)
             if slotstate is not None:
                 for key, value in slotstate.items():
                     setattr(y, key, value)
 
     if listiter is not None:
-        for item in listiter:
-            if deep:
-                item = deep_any(s, item)
-            y.append(item)
+        if type(y) is list:
+            for item in listiter:
+                if deep:
+                    item = deep_any(s, item)
+                PyList_Append(<PyObject*>y, <PyObject*>item)
+        else:
+            for item in listiter:
+                if deep:
+                    item = deep_any(s, item)
+                y.append(item)
     if dictiter is not None:
         for key, value in dictiter:
             if deep:

@@ -24,7 +24,7 @@ def copy(x):
     copier = getattr(cls, "__copy__", None)
     if copier is not None:
         return copier(x)
-    rv = reduce_value(x, cls, "shallow")
+    rv = reduce_value(x, tp, "shallow")
     if isinstance(rv, str):
         return x
     return reconstruct(None, x, rv)
