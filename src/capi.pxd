@@ -39,6 +39,9 @@ cdef extern from "Python.h":
     int PySet_Add(PyObject* s, PyObject* key) except -1
 
     PyObject* PySequence_List(PyObject* o) except NULL
+    int PyGC_Enable()
+    int PyGC_Disable()
+    int PyGC_IsEnabled()
     Py_ssize_t Py_REFCNT(PyObject* o)
     PyObject* PyObject_GenericGetDict(PyObject* o, void* context) except NULL
     int PyObject_GenericSetDict(PyObject* o, PyObject* value, void* context) except -1

@@ -64,6 +64,7 @@ cdef object deep_plain(Session s, object x, TypeInfo* info):
             d_copy = deep_any(s, d)
             PyDict_Update(PyObject_GenericGetDict_borrowed(y), <PyObject*>d_copy)
     if slotnames:
+        gc_resume(s)    # a class attribute may shadow a slot: getattr can run code
         copy_slots(s, x, y, slotnames)
     if s.memo is not None:
         # A hook turned the memo into a dict meanwhile: finish as the

@@ -186,10 +186,35 @@ cdef class Session:
     """
     cdef object memo
     cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
+    cdef bint gc_paused         # this session disabled the cyclic GC (see gc_pause)
     cdef MemoTable table
 
     def __dealloc__(self):
+        gc_resume(self)
         table_clear(&self.table)
+
+
+# The cyclic GC is paused while the core runs native code only (walking
+# built-in containers, plain instances), and resumed before anything that can
+# run Python code (a hook, the reduce protocol) and when the walk ends.  A
+# large copy allocates many containers; with the GC running, they trigger
+# repeated collections (including full ones, over the whole heap) that find
+# nothing to free.  Python code never sees the GC disabled: no hook runs, and
+# no other thread can run, while it is paused.
+
+cdef inline bint gc_pause(Session s):
+    """Pause the GC if it is enabled; True if this call paused it."""
+    if s.gc_paused or not PyGC_IsEnabled():
+        return False
+    PyGC_Disable()
+    s.gc_paused = True
+    return True
+
+
+cdef inline void gc_resume(Session s):
+    if s.gc_paused:
+        s.gc_paused = False
+        PyGC_Enable()
 
 
 cdef inline Session native_session():

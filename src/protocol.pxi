@@ -71,6 +71,7 @@ cdef object deep_other_unguarded(Session s, object x):
     cdef TypeInfo* info
     cdef object copier = foreign_copier(copy_deep_dispatch, stdlib_deep_dispatch, cls)
     if copier is not None:
+        gc_resume(s)
         y = copier(x, real_memo(s))
     elif cls is MethodType:
         y = cls(x.__func__, deep_any(s, x.__self__))
@@ -80,7 +81,10 @@ cdef object deep_other_unguarded(Session s, object x):
         y = bytearray(x)            # what its reduce value rebuilds
     else:
         if s.memo is None and not in_dispatch_table(tp):
-            info = type_info(tp)
+            info = type_info_peek(tp)
+            if info == NULL:
+                gc_resume(s)        # working out the verdict runs Python code
+                info = type_info(tp)
             if info.kind == KIND_PLAIN:
                 y = deep_plain(s, x, info)
                 if y is not NotImplemented:
@@ -88,6 +92,9 @@ cdef object deep_other_unguarded(Session s, object x):
             elif info.kind == KIND_SELF and not instance_overrides(
                     <PyObject*>x, <PyObject*>"__deepcopy__"):
                 return x            # what its __deepcopy__ would return
+        # From here on Python code may run (attribute hooks, __deepcopy__,
+        # the reduce protocol): the GC must be running.
+        gc_resume(s)
         copier = getattr(x, "__deepcopy__", None)
         if copier is not None:
             y = copier(real_memo(s))

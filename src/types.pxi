@@ -101,6 +101,7 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     if entry != NULL:
         return entry
     entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
+    # Python code runs below: callers resume the GC before calling this.
     cls = <object>tp
     # Slot names first: copyreg caches them on the class, which changes its
     # version tag.
@@ -149,6 +150,22 @@ cdef inline bint atomic_tuple(PyObject* t, int depth):
             continue
         return False
     return True
+
+
+cdef bint native_hash(PyObject* o):
+    """Hashing o (and comparing it for equality) runs no Python code: an
+    atomic object other than a weakref (which hashes its referent), or a
+    tuple of such objects."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    cdef Py_ssize_t i
+    if tp == T_STR or tp == T_INT or tp == T_FLOAT or tp == T_NONE or tp == T_BOOL:
+        return True
+    if tp == T_TUPLE:
+        for i in range(PyTuple_GET_SIZE(o)):
+            if not native_hash(PyTuple_GET_ITEM(o, i)):
+                return False
+        return True
+    return tp != T_WEAKREF and is_deep_atomic(tp)
 
 
 cdef inline bint own_copy(PyObject* o) except -1:

@@ -109,6 +109,14 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
     return True
 
 
+cdef bint all_native_hash(PyObject* l):
+    cdef Py_ssize_t i
+    for i in range(PyList_GET_SIZE(l)):
+        if not native_hash(PyList_GET_ITEM(l, i)):
+            return False
+    return True
+
+
 cdef bint all_own_copies_list(PyObject* l) except -1:
     cdef Py_ssize_t i
     for i in range(PyList_GET_SIZE(l)):
@@ -161,6 +169,8 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         # copied items, memoize at the end.
         f.items = PySequence_List(src)
         if native and all_own_copies_list(f.items):
+            if not all_native_hash(f.items):
+                gc_resume(s)
             f.dst = PySet_New(f.items) if kind == K_SET else PyFrozenSet_New(f.items)
             f.pos = PyList_GET_SIZE(f.items)   # done
         else:
@@ -259,6 +269,8 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                     v = hit
                 # Held across the insertion: hashing k can run code (a
                 # weakref hashes its referent) that could drop them.
+                if not native_hash(k):
+                    gc_resume(s)
                 incref(k)
                 incref(v)
                 try:
@@ -288,6 +300,8 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 return 1
             item = hit
         f.pos += 1
+        if not native_hash(item):
+            gc_resume(s)
         PySet_Add(f.dst, item)
     return 0
 
@@ -348,7 +362,7 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
     return 1
 
 
-cdef int frame_accept(Frame* f, PyObject* y) except -1:
+cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
     """Take the copy y (a reference that is stolen, also on error) of the
     child frame_advance last returned."""
     cdef PyObject* value
@@ -358,6 +372,8 @@ cdef int frame_accept(Frame* f, PyObject* y) except -1:
         return tuple_store(f, y)
     if f.kind == K_SET or f.kind == K_FROZENSET:
         try:
+            if not native_hash(y):
+                gc_resume(s)        # its __hash__ may be Python code
             PySet_Add(f.dst, y)
         finally:
             decref(y)
@@ -371,6 +387,8 @@ cdef int frame_accept(Frame* f, PyObject* y) except -1:
     f.value = NULL
     f.phase = 0
     try:
+        if not native_hash(y):
+            gc_resume(s)
         PyDict_SetItem(f.dst, y, value)
     finally:
         decref(y)
@@ -433,10 +451,13 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef PyTypeObject* tp
     cdef int child_kind
     cdef bint done = False
+    cdef bint paused_here = gc_pause(s)
     frame_zero(&frames[0])
     try:
         frame_open(s, &frames[0], root, kind, into, scanned)
         while True:
+            if paused_here and not s.gc_paused:
+                gc_pause(s)         # resumed for Python code: pause again
             if not frame_advance(s, &frames[top], &child):
                 y = frame_finish(s, &frames[top], top_level and top == 0)
                 frame_clear(&frames[top])
@@ -446,7 +467,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 top -= 1
                 handoff = y             # frame_accept steals, even on error
                 y = NULL
-                frame_accept(&frames[top], handoff)
+                frame_accept(s, &frames[top], handoff)
                 continue
 
             # `child` is a new reference from here on.  With the native memo
@@ -463,13 +484,13 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                     child = NULL
                     handoff = y
                     y = NULL
-                    frame_accept(&frames[top], handoff)
+                    frame_accept(s, &frames[top], handoff)
                     continue
             elif own_copy(child):
                 # The atomic key or value of a dict item on the general path.
                 handoff = child
                 child = NULL
-                frame_accept(&frames[top], handoff)
+                frame_accept(s, &frames[top], handoff)
                 continue
 
             child_kind = container_kind(tp)
@@ -485,7 +506,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                         child = NULL
                         handoff = y
                         y = NULL
-                        frame_accept(&frames[top], handoff)
+                        frame_accept(s, &frames[top], handoff)
                         continue
                 if top + 1 == capacity:
                     if frames == inline_frames:
@@ -510,8 +531,10 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             handoff = deep_any_ref(s, child) if s.memo is None else deep_other_ref(s, child)
             decref(child)
             child = NULL
-            frame_accept(&frames[top], handoff)
+            frame_accept(s, &frames[top], handoff)
     finally:
+        if paused_here:
+            gc_resume(s)
         if not done:
             xdecref(child)
             xdecref(y)
