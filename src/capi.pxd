@@ -60,6 +60,7 @@ cdef extern from "Python.h":
 
 cdef extern from "fastcopy_helpers.h":
     int fc_enter_recursive_call(const char* where) except -1
+    int fc_check_stack() except -1
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
     unsigned int fc_type_version(PyTypeObject* tp)

@@ -101,7 +101,7 @@ cdef int entries_reserve(MemoTable* t) except -1:
 
 cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """Record value as the copy of key; both references are taken (not stolen)."""
-    cdef Py_ssize_t i, j, mask
+    cdef Py_ssize_t i = 0, j, mask
     cdef PyObject* old
     # An existing entry is replaced (the stdlib records some copies twice).
     if t.index == NULL:

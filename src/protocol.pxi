@@ -43,7 +43,9 @@ cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
 cdef object deep_other(Session s, object x):
     """Copy an object that is neither atomic nor a built-in container."""
     # Hooks and reduce values can nest without bound (a linked list of
-    # instances), so this level counts against the recursion limit.
+    # instances), so this level counts against the recursion limit, and
+    # must find room on the thread's C stack.
+    fc_check_stack()
     fc_enter_recursive_call(" while deep-copying an object")
     try:
         return deep_other_unguarded(s, x)

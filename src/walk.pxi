@@ -42,7 +42,7 @@ cdef struct Frame:
 
 
 cdef enum:
-    INLINE_FRAMES = 16
+    INLINE_FRAMES = 8     # on the C stack; deeper nesting moves to the heap
 
 
 cdef inline int container_kind(PyTypeObject* tp) except -2:

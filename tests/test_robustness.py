@@ -1,0 +1,364 @@
+"""Depth, threads, reference counts, memory: fastcopy must never crash, leak
+or keep user objects alive.
+
+Run more of it with  FASTCOPY_SOAK=100000 python -m pytest tests/test_robustness.py
+(FASTCOPY_SOAK sets the soak's copies per case; the default keeps the suite quick).
+"""
+
+import gc
+import os
+import sys
+import threading
+import time
+import tracemalloc
+import weakref
+
+import pytest
+
+from .corpus import CASES
+
+SOAK = int(os.environ.get("FASTCOPY_SOAK", "2000"))
+
+
+# -- depth -------------------------------------------------------------------
+
+def _nest(kind, depth):
+    x = 0
+    for i in range(depth):
+        if kind == "list":
+            x = [x]
+        elif kind == "dict":
+            x = {"k": x}
+        elif kind == "tuple":
+            x = (x, [i]) if i % 2 else (x,)
+        elif kind == "set":
+            x = [x, {i}, frozenset({(i, i)})]
+        else:                       # a mixture of all of them
+            m = i % 5
+            x = ([x] if m == 0 else {"k": x} if m == 1 else (x, [i]) if m == 2
+                 else {frozenset({i}): x} if m == 3 else [i, (x, {i})])
+    return x
+
+
+def _depth(y):
+    d = 0
+    while not isinstance(y, int):
+        d += 1
+        if isinstance(y, dict):
+            y = next(iter(y.values()))
+        elif isinstance(y, list) and len(y) == 2:
+            y = y[1][0]
+        else:
+            y = y[0]
+    return d
+
+
+def _depth_limit(impl):
+    # The pure twin is slow at a million levels; it walks the same way.
+    return 1_000_000 if impl.__name__.endswith("_core") else 100_000
+
+
+@pytest.mark.parametrize("kind", ["list", "dict", "tuple", "set", "mix"])
+def test_deep_containers_main_thread(impl, kind):
+    depth = _depth_limit(impl)
+    x = _nest(kind, depth)
+    y = impl.deepcopy(x)
+    assert _depth(y) == depth
+    assert y is not x or kind == "tuple"
+
+
+@pytest.mark.parametrize("kind", ["list", "dict", "mix"])
+def test_deep_containers_in_small_thread(impl, kind):
+    depth = _depth_limit(impl)
+    x = _nest(kind, depth)
+    result = []
+
+    def work():
+        try:
+            result.append(_depth(impl.deepcopy(x)))
+        except BaseException as exc:    # reported below, not swallowed
+            result.append(exc)
+    old = threading.stack_size(256 * 1024)
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
+    assert result == [depth]
+
+
+class _Node:
+    def __init__(self, nxt):
+        self.next = [nxt]
+
+
+class _HookNode:
+    deepcopy = None
+
+    def __init__(self, nxt):
+        self.next = nxt
+
+    def __deepcopy__(self, memo):
+        return _HookNode(_HookNode.deepcopy(self.next, memo))
+
+
+class _ReduceNode:
+    def __init__(self, nxt):
+        self.next = nxt
+
+    def __reduce__(self):
+        return (_ReduceNode, (self.next,))
+
+
+def _chain(cls, n):
+    x = None
+    for _ in range(n):
+        x = cls(x)
+    return x
+
+
+@pytest.mark.parametrize("cls", [_Node, _HookNode, _ReduceNode])
+@pytest.mark.parametrize("stack", [None, 256 * 1024, 64 * 1024])
+def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
+    """Chains through instances, hooks and reduce values recurse (as in the
+    stdlib): a RecursionError, never a crash, also with tiny thread stacks."""
+    _HookNode.deepcopy = impl.deepcopy
+    deep = _chain(cls, 100_000)      # built and freed on the main thread
+    short = _chain(cls, 10)
+    outcome = {}
+
+    def work():
+        try:
+            impl.deepcopy(deep)
+            outcome["deep"] = "copied"
+        except RecursionError:
+            outcome["deep"] = "RecursionError"
+        outcome["short"] = type(impl.deepcopy(short)).__name__
+
+    if stack is None:
+        work()
+    else:
+        old = threading.stack_size(stack)
+        try:
+            t = threading.Thread(target=work)
+            t.start()
+            t.join()
+        finally:
+            threading.stack_size(old)
+    assert outcome == {"deep": "RecursionError", "short": cls.__name__}
+    del deep
+    gc.collect()
+
+
+# -- threads -------------------------------------------------------------------
+
+def test_threads_copying_while_others_mutate(impl):
+    shared_list = [[i, {"k": i}] for i in range(200)]
+    shared_dict = {i: [i, (i, [i])] for i in range(200)}
+    shared = {"list": shared_list, "dict": shared_dict, "set": {1, 2, 3}}
+    shared["self"] = shared
+    stop = threading.Event()
+    errors = []
+    counts = {"copies": 0, "runtime_errors": 0, "mutations": 0}
+    lock = threading.Lock()
+
+    def copier():
+        n = r = 0
+        try:
+            while not stop.is_set():
+                try:
+                    y = impl.deepcopy(shared)
+                except RuntimeError:
+                    r += 1          # "changed size during iteration", as the stdlib
+                    continue
+                assert y["self"] is y and type(y["list"]) is list
+                assert all(type(item) is list for item in y["list"])
+                n += 1
+        except BaseException as exc:
+            errors.append(exc)
+        with lock:
+            counts["copies"] += n
+            counts["runtime_errors"] += r
+
+    def mutator(seed):
+        i = seed
+        m = 0
+        try:
+            while not stop.is_set():
+                i += 1
+                shared_list.append([i, {"k": i}])
+                if len(shared_list) > 300:
+                    del shared_list[:50]
+                shared_dict[i % 250] = [i]
+                shared_dict.pop((i * 7) % 250, None)
+                if i % 97 == 0:
+                    shared_list.clear()
+                    shared["set"] = {i}
+                m += 1
+        except BaseException as exc:
+            errors.append(exc)
+        with lock:
+            counts["mutations"] += m
+
+    threads = [threading.Thread(target=copier) for _ in range(8)]
+    threads += [threading.Thread(target=mutator, args=(k * 1000,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(float(os.environ.get("FASTCOPY_THREAD_SECONDS", "2")))
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    assert not errors, errors
+    assert counts["copies"] > 0 and counts["mutations"] > 0
+    print("threads: %(copies)d copies, %(runtime_errors)d RuntimeErrors, "
+          "%(mutations)d mutations" % counts)
+
+
+def test_concurrent_copies_do_not_share_memo_state(impl):
+    """Each copy has its own memo: results never contain another thread's
+    objects."""
+    results = {}
+
+    def work(k):
+        mine = [[k] for _ in range(50)]
+        data = [mine, mine]
+        outs = [impl.deepcopy(data) for _ in range(200)]
+        results[k] = all(o[0] is o[1] and o[0][0] == [k] and o[0] is not mine
+                         for o in outs)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {k: True for k in range(8)}
+
+
+# -- reference counts and retention ----------------------------------------------
+
+_SHARED = (int, float, str, bytes, bool, type(None), type)
+
+
+def _reachable(x):
+    """Objects reachable from x whose reference counts only the test and the
+    copy touch (small ints, strings, classes are shared interpreter-wide)."""
+    return [o for o in _walk(x) if not isinstance(o, _SHARED)]
+
+
+def _walk(x):
+    seen, out, stack = set(), [], [x]
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        out.append(o)
+        if isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        d = getattr(o, "__dict__", None)
+        if isinstance(d, dict) and not isinstance(o, type):
+            stack.append(d)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_reference_leaks(impl, name):
+    x = CASES[name]()
+
+    def copies():
+        for f, args in ((impl.deepcopy, ()), (impl.copy, ()), (impl.deepcopy, ({},))):
+            try:
+                f(x, *args)
+            except Exception:       # uncopyable cases: the error path
+                pass
+    for _ in range(3):                  # warm caches
+        copies()
+    objs = _reachable(x)
+    gc.collect()
+    before = [sys.getrefcount(o) for o in objs]
+    for _ in range(50):
+        copies()
+    gc.collect()
+    after = [sys.getrefcount(o) for o in objs]
+    leaked = [(type(o).__name__, b, a) for o, b, a in zip(objs, before, after) if a != b]
+    assert not leaked
+
+
+def test_no_reference_leaks_on_error_paths(impl):
+    from . import test_hostile as hostile
+    cases = [f() for f in hostile.RAISING.values()]
+    cases += [hostile.MUTATING[k]() for k in ("dict_resize", "dict_swap_keys")]
+    for x in cases:
+        for f in (impl.deepcopy, impl.copy):
+            try:
+                f(x)
+            except Exception:
+                pass
+    objs = [o for x in cases for o in _reachable(x)]
+    gc.collect()
+    before = [sys.getrefcount(o) for o in objs]
+    for _ in range(20):
+        for x in cases:
+            for f in (impl.deepcopy, impl.copy):
+                try:
+                    f(x)
+                except Exception:
+                    pass
+    gc.collect()
+    after = [sys.getrefcount(o) for o in objs]
+    assert [(type(o).__name__, b, a) for o, b, a in zip(objs, before, after) if a != b] == []
+
+
+def test_memo_keeps_nothing_alive_after_a_large_copy(impl):
+    class Item:
+        pass
+    items = [Item() for _ in range(50_000)]
+    data = {"items": items, "nested": [[it] for it in items[:1000]]}
+    y = impl.deepcopy(data)
+    copies = [weakref.ref(it) for it in y["items"][:100]]
+    temporaries = []
+
+    class Temp:
+        def __reduce__(self):
+            t = Item()
+            temporaries.append(weakref.ref(t))
+            return (Item, (), {"t": t})
+    impl.deepcopy([Temp() for _ in range(100)])
+    del y
+    gc.collect()
+    assert all(r() is None for r in copies)
+    assert all(r() is None for r in temporaries)
+
+
+def test_soak_memory_is_flat(impl):
+    """Many copies of every corpus case: traced memory does not grow."""
+    xs = [f() for f in CASES.values()]
+    n = max(1, SOAK // 100)
+
+    def run(k):
+        for _ in range(k):
+            for x in xs:
+                try:
+                    impl.deepcopy(x)
+                    impl.copy(x)
+                except Exception:
+                    pass
+    run(5)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run(n)
+        gc.collect()
+        first, _ = tracemalloc.get_traced_memory()
+        run(n)
+        gc.collect()
+        second, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Some noise from the interpreter's own caches is allowed, growth per
+    # copy is not.
+    assert second - first < 64 * 1024, (first, second)
