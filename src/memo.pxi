@@ -187,6 +187,7 @@ cdef class Session:
     cdef object memo
     cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
     cdef bint gc_paused         # this session disabled the cyclic GC (see gc_pause)
+    cdef object keep_alive_key  # id(memo), made once
     cdef MemoTable table
 
     def __dealloc__(self):
@@ -306,15 +307,27 @@ cdef int keep_alive(Session s, PyObject* x) except -1:
     if s.memo is None:
         return 0
     memo = s.memo
-    key = id(memo)
+    if s.keep_alive_key is None:
+        s.keep_alive_key = id(memo)
+    key = s.keep_alive_key
+    cdef PyObject* holder
+    if s.memo_is_dict:
+        holder = PyDict_GetItemWithError(<PyObject*>memo, <PyObject*>key)
+        if holder == NULL:
+            if PyErr_Occurred() != NULL:
+                raise_current()
+            memo[key] = [<object>x]
+            return 0
+        if Py_TYPE(holder) == T_LIST:
+            return PyList_Append(holder, x)
+        (<object>holder).append(<object>x)
+        return 0
     try:
-        holder = memo[key]
+        found = memo[key]
     except KeyError:
         memo[key] = [<object>x]
         return 0
-    if type(holder) is list:
-        return PyList_Append(<PyObject*>holder, x)
-    holder.append(<object>x)
+    found.append(<object>x)
     return 0
 
 
