@@ -6,6 +6,9 @@ Options for `python setup.py build_ext` (or environment variables for
   --cython-annotate      write an HTML annotation next to each .pyx
   --cython-directives    comma-separated Cython directives, e.g. linetrace=True
   FASTCOPY_DEBUG=1       debug build: asserts on, -O0 -g, Cython linetrace
+  FASTCOPY_SANITIZE=address,undefined
+                         build with AddressSanitizer / UndefinedBehaviorSanitizer
+                         (run with LD_PRELOAD of the sanitizer runtime; see README)
 """
 
 import os
@@ -15,12 +18,20 @@ from setuptools.command.build_ext import build_ext as _build_ext
 from setuptools.command.build_py import build_py as _build_py
 
 DEBUG = os.environ.get("FASTCOPY_DEBUG", "") not in ("", "0")
+SANITIZE = os.environ.get("FASTCOPY_SANITIZE", "")
 
 
 def _compile_flags():
-    if DEBUG:
-        return ["-O0", "-g3", "-UNDEBUG"]
-    return ["-O3"]
+    if os.name == "nt":
+        return ["/O2"]
+    flags = ["-O0", "-g3", "-UNDEBUG"] if DEBUG else ["-O3"]
+    if SANITIZE:
+        flags += ["-fsanitize=" + SANITIZE, "-fno-omit-frame-pointer", "-g"]
+    return flags
+
+
+def _link_flags():
+    return ["-fsanitize=" + SANITIZE] if SANITIZE and os.name != "nt" else []
 
 
 class build_ext(_build_ext):
@@ -77,6 +88,7 @@ ext = Extension(
     sources=["src/_core.pyx"],
     include_dirs=["src"],
     extra_compile_args=_compile_flags(),
+    extra_link_args=_link_flags(),
     define_macros=[("CYTHON_TRACE_NOGIL", "1")] if DEBUG else [],
 )
 

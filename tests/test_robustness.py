@@ -123,6 +123,12 @@ def _chain(cls, n):
 def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
     """Chains through instances, hooks and reduce values recurse (as in the
     stdlib): a RecursionError, never a crash, also with tiny thread stacks."""
+    if stack and sys.version_info < (3, 11) and not impl.__name__.endswith("_core"):
+        # Before 3.11 every Python-level call also recurses in C, and the
+        # recursion limit does not know the thread's stack size: the pure
+        # twin, like the stdlib itself, overflows such a stack.  The compiled
+        # core checks the real stack bounds.
+        pytest.skip("pure-Python recursion can overflow small thread stacks before 3.11")
     _HookNode.deepcopy = impl.deepcopy
     deep = _chain(cls, 100_000)      # built and freed on the main thread
     short = _chain(cls, 10)
