@@ -12,7 +12,9 @@
 # filled as the stdlib would have filled it, and the rest of the copy uses
 # that dict: entries a hook adds are then seen by the core and vice versa.
 
-from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc, PyMem_Realloc
+# The table's storage comes from the C allocator (like any C library's
+# private buffers); tracemalloc does not see it, RSS does.
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy
 
 
@@ -59,7 +61,7 @@ cdef inline PyObject* table_get(MemoTable* t, PyObject* key):
 
 cdef int index_build(MemoTable* t, int bits) except -1:
     """(Re)build the hash index over the entries with 1 << bits slots."""
-    cdef Py_ssize_t* index = <Py_ssize_t*>PyMem_Calloc(<size_t>1 << bits, sizeof(Py_ssize_t))
+    cdef Py_ssize_t* index = <Py_ssize_t*>calloc(<size_t>1 << bits, sizeof(Py_ssize_t))
     if index == NULL:
         raise MemoryError()
     cdef Py_ssize_t mask = (<Py_ssize_t>1 << bits) - 1
@@ -69,7 +71,7 @@ cdef int index_build(MemoTable* t, int bits) except -1:
         while index[j] != 0:
             j = (j + 1) & mask
         index[j] = i + 1
-    PyMem_Free(t.index)
+    free(t.index)
     t.index = index
     t.bits = bits
     return 0
@@ -87,11 +89,11 @@ cdef int entries_reserve(MemoTable* t) except -1:
         return 0
     capacity = 4 * t.capacity if t.capacity < 65536 else 2 * t.capacity
     if t.entries == t.small:
-        grown = <MemoEntry*>PyMem_Malloc(capacity * sizeof(MemoEntry))
+        grown = <MemoEntry*>malloc(capacity * sizeof(MemoEntry))
         if grown != NULL:
             memcpy(grown, t.small, t.used * sizeof(MemoEntry))
     else:
-        grown = <MemoEntry*>PyMem_Realloc(t.entries, capacity * sizeof(MemoEntry))
+        grown = <MemoEntry*>realloc(t.entries, capacity * sizeof(MemoEntry))
     if grown == NULL:
         raise MemoryError()
     t.entries = grown
@@ -164,7 +166,7 @@ cdef void table_clear(MemoTable* t):
     cdef Py_ssize_t used = t.used
     cdef Py_ssize_t i
     # Detach first: a decref below may run arbitrary code (a __del__).
-    PyMem_Free(t.index)
+    free(t.index)
     t.index = NULL
     t.entries = NULL
     t.used = 0
@@ -173,7 +175,7 @@ cdef void table_clear(MemoTable* t):
         decref(entries[i].key)
         decref(entries[i].value)
     if entries != t.small:
-        PyMem_Free(entries)
+        free(entries)
 
 
 @cython.final

@@ -14,7 +14,7 @@
 # frame_clear() releases them, so a frame can be abandoned at any point when
 # an exception unwinds the walk.
 
-from cpython.mem cimport PyMem_Malloc, PyMem_Realloc
+from libc.stdlib cimport malloc, realloc
 from libc.string cimport memcpy, memset
 
 
@@ -510,11 +510,11 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                         continue
                 if top + 1 == capacity:
                     if frames == inline_frames:
-                        grown = <Frame*>PyMem_Malloc(2 * capacity * sizeof(Frame))
+                        grown = <Frame*>malloc(2 * capacity * sizeof(Frame))
                         if grown != NULL:
                             memcpy(grown, inline_frames, capacity * sizeof(Frame))
                     else:
-                        grown = <Frame*>PyMem_Realloc(frames, 2 * capacity * sizeof(Frame))
+                        grown = <Frame*>realloc(frames, 2 * capacity * sizeof(Frame))
                     if grown == NULL:
                         raise MemoryError()
                     frames = grown
@@ -541,4 +541,4 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             for i in range(top + 1):
                 frame_clear(&frames[i])
         if frames != inline_frames:
-            PyMem_Free(frames)
+            free(frames)
