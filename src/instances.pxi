@@ -52,6 +52,7 @@ cdef object deep_plain(Session s, object x, TypeInfo* info):
         if has_protocol_name(<PyObject*>d):
             return NotImplemented
     y = steal(fc_object_new(tp, <PyObject*>empty_tuple))
+    s.work += 1
     memoize(s, px, <PyObject*>y)
     if d is not None and len(<dict>d) != 0:
         if Py_REFCNT(<PyObject*>d) <= 2 and s.memo is None:

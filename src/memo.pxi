@@ -160,7 +160,7 @@ cdef inline int table_add_new(MemoTable* t, PyObject* key, PyObject* value) exce
     return table_set(t, key, value)
 
 
-cdef void table_clear(MemoTable* t):
+cdef void table_clear(MemoTable* t) noexcept:
     """Drop every entry and the storage.  Safe to call twice."""
     cdef MemoEntry* entries = t.entries
     cdef Py_ssize_t used = t.used
@@ -190,6 +190,7 @@ cdef class Session:
     cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
     cdef bint gc_paused         # this session disabled the cyclic GC (see gc_pause)
     cdef object keep_alive_key  # id(memo), made once
+    cdef Py_ssize_t work        # containers and instances made so far
     cdef MemoTable table
 
     def __dealloc__(self):
@@ -205,6 +206,11 @@ cdef class Session:
 # nothing to free.  Python code never sees the GC disabled: no hook runs, and
 # no other thread can run, while it is paused.
 
+cdef enum:
+    # Copies smaller than this rarely meet a collection: not worth pausing.
+    GC_PAUSE_AFTER = 256
+
+
 cdef inline bint gc_pause(Session s):
     """Pause the GC if it is enabled; True if this call paused it."""
     if s.gc_paused or not PyGC_IsEnabled():
@@ -214,7 +220,7 @@ cdef inline bint gc_pause(Session s):
     return True
 
 
-cdef inline void gc_resume(Session s):
+cdef inline void gc_resume(Session s) noexcept:
     if s.gc_paused:
         s.gc_paused = False
         PyGC_Enable()

@@ -152,14 +152,19 @@ cdef inline bint atomic_tuple(PyObject* t, int depth):
     return True
 
 
-cdef bint native_hash(PyObject* o):
+cdef inline bint native_hash(PyObject* o):
     """Hashing o (and comparing it for equality) runs no Python code: an
     atomic object other than a weakref (which hashes its referent), or a
     tuple of such objects."""
     cdef PyTypeObject* tp = Py_TYPE(o)
-    cdef Py_ssize_t i
     if tp == T_STR or tp == T_INT or tp == T_FLOAT or tp == T_NONE or tp == T_BOOL:
         return True
+    return native_hash_slow(o)
+
+
+cdef bint native_hash_slow(PyObject* o):
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    cdef Py_ssize_t i
     if tp == T_TUPLE:
         for i in range(PyTuple_GET_SIZE(o)):
             if not native_hash(PyTuple_GET_ITEM(o, i)):

@@ -61,7 +61,7 @@ cdef inline int container_kind(PyTypeObject* tp) except -2:
     return K_NONE
 
 
-cdef inline void frame_zero(Frame* f):
+cdef inline void frame_zero(Frame* f) noexcept:
     f.memoized = False
     f.src = NULL
     f.dst = NULL
@@ -72,7 +72,7 @@ cdef inline void frame_zero(Frame* f):
     f.phase = 0
 
 
-cdef inline void frame_clear(Frame* f):
+cdef inline void frame_clear(Frame* f) noexcept:
     xdecref(f.src)
     xdecref(f.dst)
     xdecref(f.items)
@@ -133,6 +133,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
     scanned: src is already known to hold items that need copying.
     """
     cdef bint native = s.memo is None
+    s.work += 1
     f.kind = kind
     incref(src)
     f.src = src
@@ -169,7 +170,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         # copied items, memoize at the end.
         f.items = PySequence_List(src)
         if native and all_own_copies_list(f.items):
-            if not all_native_hash(f.items):
+            if s.gc_paused and not all_native_hash(f.items):
                 gc_resume(s)
             f.dst = PySet_New(f.items) if kind == K_SET else PyFrozenSet_New(f.items)
             f.pos = PyList_GET_SIZE(f.items)   # done
@@ -269,7 +270,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                     v = hit
                 # Held across the insertion: hashing k can run code (a
                 # weakref hashes its referent) that could drop them.
-                if not native_hash(k):
+                if s.gc_paused and not native_hash(k):
                     gc_resume(s)
                 incref(k)
                 incref(v)
@@ -300,7 +301,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 return 1
             item = hit
         f.pos += 1
-        if not native_hash(item):
+        if s.gc_paused and not native_hash(item):
             gc_resume(s)
         PySet_Add(f.dst, item)
     return 0
@@ -372,7 +373,7 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
         return tuple_store(f, y)
     if f.kind == K_SET or f.kind == K_FROZENSET:
         try:
-            if not native_hash(y):
+            if s.gc_paused and not native_hash(y):
                 gc_resume(s)        # its __hash__ may be Python code
             PySet_Add(f.dst, y)
         finally:
@@ -387,7 +388,7 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
     f.value = NULL
     f.phase = 0
     try:
-        if not native_hash(y):
+        if s.gc_paused and not native_hash(y):
             gc_resume(s)
         PyDict_SetItem(f.dst, y, value)
     finally:
@@ -451,13 +452,16 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef PyTypeObject* tp
     cdef int child_kind
     cdef bint done = False
-    cdef bint paused_here = gc_pause(s)
+    cdef bint paused_here = False
     frame_zero(&frames[0])
     try:
         frame_open(s, &frames[0], root, kind, into, scanned)
         while True:
-            if paused_here and not s.gc_paused:
-                gc_pause(s)         # resumed for Python code: pause again
+            if paused_here:
+                if not s.gc_paused:
+                    gc_pause(s)     # resumed for Python code: pause again
+            elif s.work >= GC_PAUSE_AFTER:
+                paused_here = gc_pause(s)   # a large copy: pause from here on
             if not frame_advance(s, &frames[top], &child):
                 y = frame_finish(s, &frames[top], top_level and top == 0)
                 frame_clear(&frames[top])
