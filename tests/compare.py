@@ -69,16 +69,21 @@ def _equal_scalars(a, b):
     return a == b
 
 
-def compare_deep(original, ours, reference):
+def compare_deep(original, ours, reference, reference_original=None):
+    """reference_original: the object the stdlib copied, when it is a
+    separately built twin of `original` (hooks that mutate their input need
+    one graph per implementation)."""
+    if reference_original is None:
+        reference_original = original
     ours_to_ref = {}
     ref_to_ours = {}
-    stack = [(original, ours, reference, "x")]
+    stack = [(original, reference_original, ours, reference, "x")]
     while stack:
-        o, a, b, path = stack.pop()
+        o, o2, a, b, path = stack.pop()
         assert type(a) is type(b), "%s: type %s, stdlib %s" % (
             path, type(a).__name__, type(b).__name__)
-        assert (a is o) == (b is o), "%s: %s the original, stdlib's %s" % (
-            path, "is" if a is o else "is not", "is" if b is o else "is not")
+        assert (a is o) == (b is o2), "%s: %s the original, stdlib's %s" % (
+            path, "is" if a is o else "is not", "is" if b is o2 else "is not")
         if id(a) in ours_to_ref or id(b) in ref_to_ours:
             assert ours_to_ref.get(id(a)) == id(b) and ref_to_ours.get(id(b)) == id(a), (
                 "%s: aliasing differs from the stdlib's" % path)
@@ -89,16 +94,18 @@ def compare_deep(original, ours, reference):
             assert _equal_scalars(a, b), "%s: %r != %r" % (path, a, b)
             continue
         _check_attribute_access(a, path)
-        ca, cb, co = _children(a), _children(b), _children(o)
+        ca, cb = _children(a), _children(b)
+        co, co2 = _children(o), _children(o2)
         assert len(ca) == len(cb), "%s: %d children, stdlib %d" % (path, len(ca), len(cb))
         if not ca and type(a).__eq__ is not object.__eq__:
             # No walkable structure (datetime, Decimal, ...): compare values.
             assert a == b, "%s: %r != %r" % (path, a, b)
             continue
-        if len(co) != len(ca):
-            co = [None] * len(ca)   # the original changed shape (a hook mutated it)
-        for i, (x, y, z) in enumerate(zip(co, ca, cb)):
-            stack.append((x, y, z, "%s[%d]" % (path, i)))
+        if len(co) != len(ca) or len(co2) != len(cb):
+            # The original changed shape (a hook mutated it).
+            co, co2 = [None] * len(ca), [None] * len(cb)
+        for i, (x, x2, y, z) in enumerate(zip(co, co2, ca, cb)):
+            stack.append((x, x2, y, z, "%s[%d]" % (path, i)))
 
 
 def _check_attribute_access(obj, path):
