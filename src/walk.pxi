@@ -142,7 +142,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         if not native:
             note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        if (native and not scanned and PyDict_GET_SIZE(src) >= 16
+        if (native and not scanned and PyDict_GET_SIZE(src) >= 2
                 and all_own_copies_dict(src)):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
