@@ -67,12 +67,16 @@ class _ListFrame:
 
     def next_child(self):
         # Index-based like list iteration: items appended meanwhile are
-        # copied too, a list cleared meanwhile ends the loop.
+        # copied too, a list cleared meanwhile ends the loop.  Indexing
+        # decides (not a length check first): another thread may shrink the
+        # list in between.
         pos = self.pos
-        if pos < len(self.src):
-            self.pos = pos + 1
-            return self.src[pos]
-        return _DONE
+        try:
+            item = self.src[pos]
+        except IndexError:
+            return _DONE
+        self.pos = pos + 1
+        return item
 
     def accept(self, y):
         self.dst.append(y)
