@@ -1,7 +1,8 @@
-"""Peak memory of one large copy, per implementation, each in a fresh
-subprocess: RSS growth (ru_maxrss, which sees every allocator) next to the
-peak traced by tracemalloc (Python's allocators only) and the size of the
-result itself (traced memory still held after the copy).
+"""Peak memory of one large copy, per implementation, each in fresh
+subprocesses: the peak traced by tracemalloc beyond the result (Python's
+allocators only), the size of the result itself (traced memory still held
+after the copy), and, in a separate run without tracemalloc, the growth of
+the peak RSS (ru_maxrss, which sees every allocator).
 
     python -m benchmarks.memory [CASE ...]
 """
@@ -25,28 +26,35 @@ elif impl == "copium":
     import copium; f = copium.deepcopy
 else:
     import fastcopy; f = fastcopy.deepcopy
-f(CASES[name][1]())                     # warm up caches, then drop the copy
+f([{"warm": [1, (2,)]}, CASES["plain_1"][1]()])   # imports and caches, small
 gc.collect()
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-tracemalloc.start()
-base = tracemalloc.get_traced_memory()[0]
-y = f(x)
-current, peak = tracemalloc.get_traced_memory()
-tracemalloc.stop()
-rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"result": current - base, "traced_peak_extra": peak - current,
-                  "rss_growth": (rss1 - rss0) * 1024}))
+if sys.argv[3] == "rss":
+    # Without tracemalloc, whose own bookkeeping would show in the RSS.
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    y = f(x)
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rss_growth": (rss1 - rss0) * 1024}))
+else:
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    y = f(x)
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(json.dumps({"result": current - base, "traced_peak_extra": peak - current}))
 """
 
 
 def measure(name, impl):
     import os
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", CHILD % {"root": root}, name, impl],
-                         capture_output=True, text=True)
-    if out.returncode != 0:
-        return None
-    return json.loads(out.stdout)
+    result = {}
+    for what in ("traced", "rss"):
+        out = subprocess.run([sys.executable, "-c", CHILD % {"root": root}, name, impl, what],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            return None
+        result.update(json.loads(out.stdout))
+    return result
 
 
 def main(argv):
