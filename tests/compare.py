@@ -121,6 +121,27 @@ def _check_attribute_access(obj, path):
             assert getattr(obj, k, _MISSING) is v, "%s.%s not readable" % (path, k)
 
 
+def reachable(x):
+    """Every object reachable from x through containers and instance dicts,
+    each once, in a deterministic order."""
+    seen, out, stack = set(), [], [x]
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        out.append(o)
+        if isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        d = getattr(o, "__dict__", None)
+        if isinstance(d, dict) and not isinstance(o, type):
+            stack.append(d)
+    return out
+
+
 def outcome(func, *args):
     """('ok', result) or ('raise', exception type) for func(*args)."""
     try:

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from .compare import compare_deep, outcome
+from .compare import compare_deep, outcome, reachable
 from .corpus import CASES
 
 
@@ -67,37 +67,18 @@ def test_deepcopy_with_memo_matches_stdlib(impl, name):
     # correspond, and the keep-alive list holds the same originals.
     ref_keep = ref_memo.pop(id(ref_memo), [])
     our_keep = our_memo.pop(id(our_memo), [])
-    reachable = _reachable_ids(original)
-    ref_keys = {k for k in ref_memo if k in reachable}
-    our_keys = {k for k in our_memo if k in reachable}
+    originals = _reachable_ids(original)
+    ref_keys = {k for k in ref_memo if k in originals}
+    our_keys = {k for k in our_memo if k in originals}
     assert our_keys == ref_keys
-    assert {id(x) for x in our_keep if id(x) in reachable} == \
-        {id(x) for x in ref_keep if id(x) in reachable}
+    assert {id(x) for x in our_keep if id(x) in originals} == \
+        {id(x) for x in ref_keep if id(x) in originals}
     # Temporaries from reduce values are new objects in each run, so beyond
     # the reachable originals only the counts can be compared.
-    if not any(isinstance(x, (set, frozenset)) for x in _walk(original)):
+    if not any(isinstance(x, (set, frozenset)) for x in reachable(original)):
         assert len(our_keep) == len(ref_keep)
         assert len(our_memo) == len(ref_memo)
 
 
-def _walk(x):
-    seen = set()
-    stack = [x]
-    while stack:
-        o = stack.pop()
-        if id(o) in seen:
-            continue
-        seen.add(id(o))
-        yield o
-        if isinstance(o, (list, tuple, set, frozenset)):
-            stack.extend(o)
-        elif isinstance(o, dict):
-            stack.extend(o.keys())
-            stack.extend(o.values())
-        d = getattr(o, "__dict__", None)
-        if isinstance(d, dict) and not isinstance(o, type):
-            stack.append(d)
-
-
 def _reachable_ids(x):
-    return {id(o) for o in _walk(x)}
+    return {id(o) for o in reachable(x)}

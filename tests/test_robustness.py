@@ -16,9 +16,21 @@ import weakref
 
 import pytest
 
+from .compare import reachable
 from .corpus import CASES
 
 SOAK = int(os.environ.get("FASTCOPY_SOAK", "100"))
+
+
+def _in_thread(work, stack_size):
+    """Run work() in a new thread with the given stack size, and wait."""
+    old = threading.stack_size(stack_size)
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
 
 
 # -- depth -------------------------------------------------------------------
@@ -79,13 +91,7 @@ def test_deep_containers_in_small_thread(impl, kind):
             result.append(_depth(impl.deepcopy(x)))
         except BaseException as exc:    # reported below, not swallowed
             result.append(exc)
-    old = threading.stack_size(256 * 1024)
-    try:
-        t = threading.Thread(target=work)
-        t.start()
-        t.join()
-    finally:
-        threading.stack_size(old)
+    _in_thread(work, 256 * 1024)
     assert result == [depth]
 
 
@@ -146,13 +152,7 @@ def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
     if stack is None:
         work()
     else:
-        old = threading.stack_size(stack)
-        try:
-            t = threading.Thread(target=work)
-            t.start()
-            t.join()
-        finally:
-            threading.stack_size(old)
+        _in_thread(work, stack)
     assert outcome == {"deep": "RecursionError", "short": cls.__name__}
     del deep
     gc.collect()
@@ -250,26 +250,7 @@ _SHARED = (int, float, str, bytes, bool, type(None), type)
 def _reachable(x):
     """Objects reachable from x whose reference counts only the test and the
     copy touch (small ints, strings, classes are shared interpreter-wide)."""
-    return [o for o in _walk(x) if not isinstance(o, _SHARED)]
-
-
-def _walk(x):
-    seen, out, stack = set(), [], [x]
-    while stack:
-        o = stack.pop()
-        if id(o) in seen:
-            continue
-        seen.add(id(o))
-        out.append(o)
-        if isinstance(o, (list, tuple, set, frozenset)):
-            stack.extend(o)
-        elif isinstance(o, dict):
-            stack.extend(o.keys())
-            stack.extend(o.values())
-        d = getattr(o, "__dict__", None)
-        if isinstance(d, dict) and not isinstance(o, type):
-            stack.append(d)
-    return out
+    return [o for o in reachable(x) if not isinstance(o, _SHARED)]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -299,22 +280,20 @@ def test_no_reference_leaks_on_error_paths(impl):
     from . import test_hostile as hostile
     cases = [f() for f in hostile.RAISING.values()]
     cases += [hostile.MUTATING[k]() for k in ("dict_resize", "dict_swap_keys")]
-    for x in cases:
-        for f in (impl.deepcopy, impl.copy):
-            try:
-                f(x)
-            except Exception:
-                pass
-    objs = [o for x in cases for o in _reachable(x)]
-    gc.collect()
-    before = [sys.getrefcount(o) for o in objs]
-    for _ in range(20):
+
+    def copies():
         for x in cases:
             for f in (impl.deepcopy, impl.copy):
                 try:
                     f(x)
                 except Exception:
                     pass
+    copies()                            # warm caches
+    objs = [o for x in cases for o in _reachable(x)]
+    gc.collect()
+    before = [sys.getrefcount(o) for o in objs]
+    for _ in range(20):
+        copies()
     gc.collect()
     after = [sys.getrefcount(o) for o in objs]
     assert [(type(o).__name__, b, a) for o, b, a in zip(objs, before, after) if a != b] == []
