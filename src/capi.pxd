@@ -24,6 +24,9 @@ cdef extern from "Python.h":
     Py_ssize_t PyTuple_GET_SIZE(PyObject* t)
     PyObject* PyTuple_GET_ITEM(PyObject* t, Py_ssize_t i)
     void PyTuple_SET_ITEM(PyObject* t, Py_ssize_t i, PyObject* item)  # steals
+    # either a list or a tuple
+    Py_ssize_t PySequence_Fast_GET_SIZE(PyObject* o)
+    PyObject* PySequence_Fast_GET_ITEM(PyObject* o, Py_ssize_t i)
 
     # dicts: GetItemWithError returns a borrowed reference or NULL
     PyObject* PyDict_New() except NULL

@@ -88,6 +88,7 @@ cdef int copy_slots(Session s, object x, object y, tuple slotnames) except -1:
     cdef list values = []
     cdef list names = []
     cdef PyObject* value
+    cdef Py_ssize_t i
     for name in slotnames:
         value = PyObject_GetAttr(<PyObject*>x, <PyObject*>name)
         if value == NULL:

@@ -101,6 +101,17 @@ cdef int entries_reserve(MemoTable* t) except -1:
     return 0
 
 
+cdef inline int entries_append(MemoTable* t, PyObject* key, PyObject* value) except -1:
+    """Add an entry at the end (the index, if any, is the caller's job)."""
+    entries_reserve(t)
+    incref(key)
+    incref(value)
+    t.entries[t.used].key = key
+    t.entries[t.used].value = value
+    t.used += 1
+    return 0
+
+
 cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """Record value as the copy of key; both references are taken (not stolen)."""
     cdef Py_ssize_t i = 0, j, mask
@@ -128,12 +139,7 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
                 decref(old)
                 return 0
             i = (i + 1) & mask
-    entries_reserve(t)
-    incref(key)
-    incref(value)
-    t.entries[t.used].key = key
-    t.entries[t.used].value = value
-    t.used += 1
+    entries_append(t, key, value)
     if t.index != NULL:
         if 2 * t.used > (<Py_ssize_t>1 << t.bits):
             index_build(t, t.bits + (2 if t.bits < 16 else 1))
@@ -146,17 +152,8 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
 
 cdef inline int table_add_new(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """table_set for a key known not to be in the table yet."""
-    cdef Py_ssize_t i, mask
     if t.index == NULL and t.used < SMALL_MEMO:
-        if t.entries == NULL:
-            t.entries = t.small
-            t.capacity = SMALL_MEMO
-        incref(key)
-        incref(value)
-        t.entries[t.used].key = key
-        t.entries[t.used].value = value
-        t.used += 1
-        return 0
+        return entries_append(t, key, value)    # no index to update yet
     return table_set(t, key, value)
 
 

@@ -203,6 +203,32 @@ cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
     return 0
 
 
+cdef inline int dict_fetch(Frame* f, PyObject** k, PyObject** v) except -1:
+    """The next item of a dict frame's source as borrowed references: 1, or
+    0 at the end.  With the checks of dict iteration, so a hook that resizes
+    the dict gets the stdlib's RuntimeError."""
+    if PyDict_GET_SIZE(f.src) != f.size:
+        f.size = -1                 # like the stdlib iterator: stays broken
+        raise RuntimeError("dictionary changed size during iteration")
+    if not PyDict_Next(f.src, &f.pos, k, v):
+        return 0
+    if f.left == 0:
+        raise RuntimeError("dictionary keys changed during iteration")
+    f.left -= 1
+    return 1
+
+
+cdef inline int dict_yield_value(Frame* f, PyObject* k, PyObject* v, PyObject** child):
+    """Start the general path for a dict item: `y[deepcopy(key)] =
+    deepcopy(value)` copies the value first, the key waits in the frame."""
+    incref(k)
+    incref(v)
+    f.key = k
+    child[0] = v
+    f.phase = 1
+    return 1
+
+
 cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
     """Copy items until one needs the general path: set *child to a new
     reference to it and return 1; return 0 when the container is done."""
@@ -252,42 +278,27 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
             return 0                # copied whole by frame_open
         if f.phase != 0:
             return frame_next_general(f, child)
-        while True:
-            if PyDict_GET_SIZE(f.src) != f.size:
-                f.size = -1         # like the stdlib iterator: stays broken
-                raise RuntimeError("dictionary changed size during iteration")
-            if not PyDict_Next(f.src, &f.pos, &k, &v):
-                return 0
-            if f.left == 0:
-                raise RuntimeError("dictionary keys changed during iteration")
-            f.left -= 1
+        while dict_fetch(f, &k, &v):
             note_copy(s, f)
-            if own_copy(k):
-                if not own_copy(v):
-                    hit = table_get(&s.table, v)
-                    if hit == NULL:
-                        break
-                    v = hit
-                # Held across the insertion: hashing k can run code (a
-                # weakref hashes its referent) that could drop them.
-                if s.gc_paused and not native_hash(k):
-                    gc_resume(s)
-                incref(k)
-                incref(v)
-                try:
-                    PyDict_SetItem(f.dst, k, v)
-                finally:
-                    decref(k)
-                    decref(v)
-                continue
-            break
-        # The general path for this item: its value first, then its key.
-        incref(k)
-        incref(v)
-        f.key = k
-        child[0] = v
-        f.phase = 1
-        return 1
+            if not own_copy(k):
+                return dict_yield_value(f, k, v, child)
+            if not own_copy(v):
+                hit = table_get(&s.table, v)
+                if hit == NULL:
+                    return dict_yield_value(f, k, v, child)
+                v = hit
+            # Held across the insertion: hashing k can run code (a weakref
+            # hashes its referent) that could drop them.
+            if s.gc_paused and not native_hash(k):
+                gc_resume(s)
+            incref(k)
+            incref(v)
+            try:
+                PyDict_SetItem(f.dst, k, v)
+            finally:
+                decref(k)
+                decref(v)
+        return 0
     # K_SET, K_FROZENSET
     n = PyList_GET_SIZE(f.items)
     while f.pos < n:
@@ -312,55 +323,31 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
     a dict item on the general path)."""
     cdef PyObject* k
     cdef PyObject* v
-    if f.kind == K_LIST:
+    cdef PyObject* seq
+    if f.kind != K_DICT:
         # Index-based like list iteration: items appended by a hook are
-        # copied too, a list cleared by a hook ends the loop.
-        if f.pos < PyList_GET_SIZE(f.src):
-            child[0] = PyList_GET_ITEM(f.src, f.pos)
+        # copied too, a list cleared by a hook ends the loop.  Sets walk
+        # their snapshot list.
+        seq = f.items if f.kind == K_SET or f.kind == K_FROZENSET else f.src
+        if f.pos < PySequence_Fast_GET_SIZE(seq):
+            child[0] = PySequence_Fast_GET_ITEM(seq, f.pos)
             incref(child[0])
             f.pos += 1
             return 1
         return 0
-    if f.kind == K_TUPLE:
-        if f.pos < PyTuple_GET_SIZE(f.src):
-            child[0] = PyTuple_GET_ITEM(f.src, f.pos)
-            incref(child[0])
-            f.pos += 1
-            return 1
-        return 0
-    if f.kind == K_SET or f.kind == K_FROZENSET:
-        if f.pos < PyList_GET_SIZE(f.items):
-            child[0] = PyList_GET_ITEM(f.items, f.pos)
-            incref(child[0])
-            f.pos += 1
-            return 1
-        return 0
-    # K_DICT.  `y[deepcopy(key)] = deepcopy(value)` copies the value first:
-    # phase 0 fetches an item and yields its value, phase 1 waits for the
-    # value's copy, phase 2 yields the key, phase 3 waits for the key's copy.
+    # K_DICT: phase 0 fetches an item and yields its value, phase 1 waits
+    # for the value's copy, phase 2 yields the key, phase 3 waits for the
+    # key's copy.
     if f.pos < 0:
-        return 0
+        return 0                    # copied whole by frame_open
     if f.phase == 2:
         child[0] = f.key            # the frame's reference moves to the caller
         f.key = NULL
         f.phase = 3
         return 1
-    # The checks of dict iteration, so a hook that resizes the dict gets
-    # the stdlib's RuntimeError.
-    if PyDict_GET_SIZE(f.src) != f.size:
-        f.size = -1
-        raise RuntimeError("dictionary changed size during iteration")
-    if not PyDict_Next(f.src, &f.pos, &k, &v):
+    if not dict_fetch(f, &k, &v):
         return 0
-    if f.left == 0:
-        raise RuntimeError("dictionary keys changed during iteration")
-    f.left -= 1
-    incref(k)
-    incref(v)
-    f.key = k
-    child[0] = v
-    f.phase = 1
-    return 1
+    return dict_yield_value(f, k, v, child)
 
 
 cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
