@@ -29,18 +29,12 @@ STDLIB_DEEP_DISPATCH = dict(_stdlib_copy._deepcopy_dispatch)
 STDLIB_SHALLOW_DISPATCH = dict(_stdlib_copy._copy_dispatch)
 
 
-def foreign_deep_copier(cls):
-    """A copier registered in copy._deepcopy_dispatch by someone else, or None."""
-    copier = _stdlib_copy._deepcopy_dispatch.get(cls)
-    if copier is None or STDLIB_DEEP_DISPATCH.get(cls) is copier:
-        return None
-    return copier
-
-
-def foreign_shallow_copier(cls):
-    """A copier registered in copy._copy_dispatch by someone else, or None."""
-    copier = _stdlib_copy._copy_dispatch.get(cls)
-    if copier is None or STDLIB_SHALLOW_DISPATCH.get(cls) is copier:
+def foreign_copier(table, stdlib_entries, cls):
+    """A copier for cls registered by someone else in one of the copy
+    module's private dispatch tables (table), or None.  stdlib_entries is
+    the snapshot of that table's own entries."""
+    copier = table.get(cls)
+    if copier is None or stdlib_entries.get(cls) is copier:
         return None
     return copier
 

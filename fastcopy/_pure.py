@@ -10,9 +10,11 @@ filled exactly the way ``copy.deepcopy`` fills it.
 from copyreg import dispatch_table
 from types import MethodType
 
+import copy as _stdlib_copy
+
 from ._common import (
-    DEEP_ATOMIC, SHALLOW_ATOMIC, Error, foreign_deep_copier,
-    foreign_shallow_copier, reduce_arity_error, reduce_not_iterable_error)
+    DEEP_ATOMIC, SHALLOW_ATOMIC, STDLIB_DEEP_DISPATCH, STDLIB_SHALLOW_DISPATCH,
+    Error, foreign_copier, reduce_arity_error, reduce_not_iterable_error)
 
 _DEEP_ATOMIC = frozenset(DEEP_ATOMIC)
 _SHALLOW_ATOMIC = frozenset(SHALLOW_ATOMIC)
@@ -56,14 +58,16 @@ def _keep_alive(memo, x):
 # original object to copy (or _DONE), accept() takes its copy, finish()
 # returns the container's copy and records it in the memo.
 
-class _ListFrame:
-    __slots__ = ('src', 'dst', 'pos')
+class _SequenceFrame:
+    """Frames that walk a list by index: the list itself, a tuple, or the
+    snapshot of a set's items.  dst collects the copies."""
+    __slots__ = ('src', 'seq', 'dst', 'pos')
 
-    def __init__(self, src, memo):
+    def __init__(self, src, seq):
         self.src = src
+        self.seq = seq
         self.dst = []
         self.pos = 0
-        _memoize(memo, src, self.dst)   # before the items: cycles find it
 
     def next_child(self):
         # Index-based like list iteration: items appended meanwhile are
@@ -72,7 +76,7 @@ class _ListFrame:
         # list in between.
         pos = self.pos
         try:
-            item = self.src[pos]
+            item = self.seq[pos]
         except IndexError:
             return _DONE
         self.pos = pos + 1
@@ -80,6 +84,14 @@ class _ListFrame:
 
     def accept(self, y):
         self.dst.append(y)
+
+
+class _ListFrame(_SequenceFrame):
+    __slots__ = ()
+
+    def __init__(self, src, memo):
+        super().__init__(src, src)
+        _memoize(memo, src, self.dst)   # before the items: cycles find it
 
     def finish(self, memo):
         _memoize(memo, self.src, self.dst)
@@ -129,23 +141,11 @@ class _DictFrame:
         return self.dst
 
 
-class _TupleFrame:
-    __slots__ = ('src', 'dst', 'pos')
+class _TupleFrame(_SequenceFrame):
+    __slots__ = ()
 
     def __init__(self, src, memo):
-        self.src = src
-        self.dst = []
-        self.pos = 0
-
-    def next_child(self):
-        pos = self.pos
-        if pos < len(self.src):
-            self.pos = pos + 1
-            return self.src[pos]
-        return _DONE
-
-    def accept(self, y):
-        self.dst.append(y)
+        super().__init__(src, src)
 
     def finish(self, memo):
         src = self.src
@@ -165,26 +165,13 @@ class _TupleFrame:
         return y
 
 
-class _SetFrame:
+class _SetFrame(_SequenceFrame):
     """Exact set and frozenset: the stdlib copies them through __reduce_ex__,
     which snapshots the items into a list and builds the copy at the end."""
-    __slots__ = ('src', 'items', 'dst', 'pos')
+    __slots__ = ()
 
     def __init__(self, src, memo):
-        self.src = src
-        self.items = list(src)
-        self.dst = []
-        self.pos = 0
-
-    def next_child(self):
-        pos = self.pos
-        if pos < len(self.items):
-            self.pos = pos + 1
-            return self.items[pos]
-        return _DONE
-
-    def accept(self, y):
-        self.dst.append(y)
+        super().__init__(src, list(src))
 
     def finish(self, memo):
         y = type(self.src)(self.dst)
@@ -236,7 +223,7 @@ def _walk(frame, memo):
 
 def _deepcopy_other(x, memo):
     cls = type(x)
-    copier = foreign_deep_copier(cls)
+    copier = foreign_copier(_stdlib_copy._deepcopy_dispatch, STDLIB_DEEP_DISPATCH, cls)
     if copier is not None:
         y = copier(x, memo)
     elif cls is MethodType:
@@ -333,7 +320,7 @@ def copy(x):
         return x
     if cls is list or cls is dict or cls is set or cls is bytearray:
         return cls.copy(x)
-    copier = foreign_shallow_copier(cls)
+    copier = foreign_copier(_stdlib_copy._copy_dispatch, STDLIB_SHALLOW_DISPATCH, cls)
     if copier is not None:
         return copier(x)
     if issubclass(cls, type):

@@ -1,16 +1,8 @@
-import os
-
 import pytest
 
 import fastcopy
-from fastcopy import _pure
 
-try:
-    from fastcopy import _core
-except ImportError:
-    _core = None
-    if os.environ.get("FASTCOPY_REQUIRE_COMPILED"):
-        raise
+from .impls import _core, _pure
 
 # Every test that takes `impl` runs against the compiled core and the
 # pure-Python twin, in the same process.

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .compare import compare_deep, outcome
+from .impls import AVAILABLE
 
 EXAMPLES = int(os.environ.get("FASTCOPY_HYPOTHESIS_EXAMPLES", "150"))
 
@@ -157,17 +158,10 @@ def build(recipe, extra_edges):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(recipes, st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4))
 def test_hostile_graphs_match_stdlib(recipe, edges):
-    from fastcopy import _pure
-    impls = [_pure]
-    try:
-        from fastcopy import _core
-        impls.append(_core)
-    except ImportError:
-        pass
     Hostile.impl = copy.deepcopy
     original = build(recipe, edges)
     expected = outcome(copy.deepcopy, original)
-    for impl in impls:
+    for impl in AVAILABLE:
         Hostile.impl = impl.deepcopy
         mine = build(recipe, edges)
         got = outcome(impl.deepcopy, mine)

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .compare import compare_deep
+from .impls import AVAILABLE
 
 atoms = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
@@ -90,29 +91,17 @@ SETTINGS = settings(max_examples=300, deadline=None,
 @SETTINGS
 @given(graphs())
 def test_generated_graphs_core_and_pure(x):
-    from fastcopy import _pure
     reference = copy.deepcopy(x)
-    compare_deep(x, _pure.deepcopy(x), reference)
-    try:
-        from fastcopy import _core
-    except ImportError:
-        return
-    compare_deep(x, _core.deepcopy(x), reference)
+    for impl in AVAILABLE:
+        compare_deep(x, impl.deepcopy(x), reference)
 
 
 @SETTINGS
 @given(graphs())
 def test_generated_graphs_with_caller_memo(x):
-    from fastcopy import _pure
-    impls = [_pure]
-    try:
-        from fastcopy import _core
-        impls.append(_core)
-    except ImportError:
-        pass
     ref_memo = {}
     reference = copy.deepcopy(x, ref_memo)
-    for impl in impls:
+    for impl in AVAILABLE:
         memo = {}
         compare_deep(x, impl.deepcopy(x, memo), reference)
         assert len(memo) <= len(ref_memo)   # set temporaries are not recorded
@@ -121,15 +110,8 @@ def test_generated_graphs_with_caller_memo(x):
 @SETTINGS
 @given(graphs())
 def test_generated_graphs_shallow(x):
-    from fastcopy import _pure
-    impls = [_pure]
-    try:
-        from fastcopy import _core
-        impls.append(_core)
-    except ImportError:
-        pass
     ref = copy.copy(x)
-    for impl in impls:
+    for impl in AVAILABLE:
         ours = impl.copy(x)
         assert type(ours) is type(ref) and (ours is x) == (ref is x)
         if isinstance(x, list):

@@ -244,6 +244,18 @@ def test_concurrent_copies_do_not_share_memo_state(impl):
 
 # -- reference counts and retention ----------------------------------------------
 
+def _copy_all(xs, funcs, times=1):
+    """Call each of funcs on each x, `times` times.  Exceptions are the
+    error path of uncopyable or hostile cases, exercised on purpose."""
+    for x in xs:
+        for _ in range(times):
+            for f in funcs:
+                try:
+                    f(x)
+                except Exception:
+                    pass
+
+
 _SHARED = (int, float, str, bytes, bool, type(None), type)
 
 
@@ -255,45 +267,25 @@ def _reachable(x):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_no_reference_leaks(impl, name):
-    x = CASES[name]()
-
-    def copies():
-        for f, args in ((impl.deepcopy, ()), (impl.copy, ()), (impl.deepcopy, ({},))):
-            try:
-                f(x, *args)
-            except Exception:       # uncopyable cases: the error path
-                pass
-    for _ in range(3):                  # warm caches
-        copies()
-    objs = _reachable(x)
-    gc.collect()
-    before = [sys.getrefcount(o) for o in objs]
-    for _ in range(50):
-        copies()
-    gc.collect()
-    after = [sys.getrefcount(o) for o in objs]
-    leaked = [(type(o).__name__, b, a) for o, b, a in zip(objs, before, after) if a != b]
-    assert not leaked
+    funcs = (impl.deepcopy, impl.copy, lambda x: impl.deepcopy(x, {}))
+    _assert_refcounts_unchanged([CASES[name]()], funcs, warmup=3, rounds=50)
 
 
 def test_no_reference_leaks_on_error_paths(impl):
     from . import test_hostile as hostile
     cases = [f() for f in hostile.RAISING.values()]
     cases += [hostile.MUTATING[k]() for k in ("dict_resize", "dict_swap_keys")]
+    _assert_refcounts_unchanged(cases, (impl.deepcopy, impl.copy), warmup=1, rounds=20)
 
-    def copies():
-        for x in cases:
-            for f in (impl.deepcopy, impl.copy):
-                try:
-                    f(x)
-                except Exception:
-                    pass
-    copies()                            # warm caches
+
+def _assert_refcounts_unchanged(cases, funcs, warmup, rounds):
+    """Copying the cases over and over leaves the reference count of every
+    (non-shared) object reachable from them as it was."""
+    _copy_all(cases, funcs, times=warmup)       # warm caches
     objs = [o for x in cases for o in _reachable(x)]
     gc.collect()
     before = [sys.getrefcount(o) for o in objs]
-    for _ in range(20):
-        copies()
+    _copy_all(cases, funcs, times=rounds)
     gc.collect()
     after = [sys.getrefcount(o) for o in objs]
     assert [(type(o).__name__, b, a) for o, b, a in zip(objs, before, after) if a != b] == []
@@ -328,13 +320,7 @@ def test_soak_memory_is_flat(impl):
     half = max(1, SOAK // 2)
 
     def run(k):
-        for x in xs:
-            for _ in range(k):
-                try:
-                    impl.deepcopy(x)
-                    impl.copy(x)
-                except Exception:
-                    pass
+        _copy_all(xs, (impl.deepcopy, impl.copy), times=k)
     run(3)
     gc.collect()
     tracemalloc.start()
