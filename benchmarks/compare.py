@@ -3,7 +3,7 @@ fastcopy, timed in one process, interleaved (A B C D A B C D ...), best of
 several rounds.  Prints a table of times and ratios and writes it, with the
 machine, Python and versions, to benchmarks/RESULTS.md.
 
-    python -m benchmarks.compare [--rounds N] [--quick] [--only SUBSTR] [--no-write]
+    python -m benchmarks.compare [--rounds N] [--quick] [--only SUBSTR[,SUBSTR...]] [--no-write]
 
 A peer that is not installed (copium) is skipped, and the table says so.
 """
@@ -86,7 +86,7 @@ def run(rounds, only=None, quick=False):
     impls, missing = implementations()
     rows = []
     for name, (category, factory) in CASES.items():
-        if only and only not in name:
+        if only and not any(part in name for part in only.split(",")):
             continue
         x = factory()
         funcs = dict(impls)
@@ -203,7 +203,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="shorter timing loops")
-    parser.add_argument("--only", help="run the cases whose name contains this")
+    parser.add_argument("--only", help="run the cases whose name contains this (or any of several, comma-separated)")
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
     args = parser.parse_args(argv)

@@ -4,6 +4,7 @@
 # Cython raising on it.
 
 from cpython.object cimport PyObject, PyTypeObject
+from libc.stdint cimport uint32_t, uint64_t
 
 cdef extern from "Python.h":
     void incref "Py_INCREF" (PyObject* o)
@@ -66,6 +67,8 @@ cdef extern from "fastcopy_helpers.h":
     int fc_check_stack() except -1
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
+    uint64_t fc_address_hash(const void* p)
+    bint fc_sole_reference(PyObject* o)
     unsigned int fc_type_version(PyTypeObject* tp)
     bint fc_has_generic_getattr(PyTypeObject* tp)
     bint fc_has_generic_setattr(PyTypeObject* tp)

@@ -93,10 +93,27 @@ static inline int fc_check_stack(void)
 
 /* Fibonacci hashing of an object address into a table of 2**bits slots.
    Object addresses are 16-byte aligned, so the low bits carry nothing. */
+static inline uint64_t fc_address_hash(const void *p)
+{
+    return ((uint64_t)(uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL;
+}
+
 static inline Py_ssize_t fc_address_slot(const void *p, int bits)
 {
-    uint64_t h = ((uint64_t)(uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL;
-    return (Py_ssize_t)(h >> (64 - bits));
+    return (Py_ssize_t)(fc_address_hash(p) >> (64 - bits));
+}
+
+/* Is the caller's reference to o the only one?  (Then o cannot be a key of
+   a memo table, which owns a reference to each key.)  Refcounts are not
+   exact in the free-threaded build: there the answer is always "don't know". */
+static inline int fc_sole_reference(PyObject *o)
+{
+#ifdef Py_GIL_DISABLED
+    (void)o;
+    return 0;
+#else
+    return Py_REFCNT(o) == 1;
+#endif
 }
 
 /* The type's version tag, or 0 if it has none that is valid.  The tag

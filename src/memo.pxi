@@ -29,48 +29,76 @@ cdef enum:
     SMALL_MEMO = 8
     INDEX_INITIAL_BITS = 6
 
+# An index slot is 0 when free, else (tag << 32) | (entry position + 1): the
+# tag is the low half of the key's address hash (the slot number comes from
+# the high half), so a probe tells most keys apart without touching the
+# entries - with a large memo, every touch of another cache line costs.
+ctypedef uint64_t IndexSlot
+# Positions + 1 must fit in 32 bits.
+cdef Py_ssize_t MAX_ENTRIES = (<Py_ssize_t>1 << 32) - 2
+
 
 cdef struct MemoTable:
     MemoEntry* entries      # dense, in insertion order (`small` while few)
     Py_ssize_t used
     Py_ssize_t capacity     # room in `entries`
-    Py_ssize_t* index       # open addressing: entry position + 1, 0 for free;
-                            # NULL while `small` is in use
-    int bits                # the index has 1 << bits slots
+    IndexSlot* index        # open addressing, 1 << bits slots; NULL while
+                            # `small` is in use
+    int bits
     MemoEntry small[SMALL_MEMO]
+
+
+cdef inline IndexSlot index_slot(uint64_t hash, Py_ssize_t position):
+    return (hash << 32) | <IndexSlot>(position + 1)
+
+
+cdef inline MemoEntry* slot_entry(MemoTable* t, IndexSlot slot, uint32_t tag):
+    """The entry of a used slot if its tag matches, else NULL."""
+    if <uint32_t>(slot >> 32) != tag:
+        return NULL
+    return &t.entries[<Py_ssize_t><uint32_t>slot - 1]
 
 
 cdef inline PyObject* table_get(MemoTable* t, PyObject* key):
     """The copy recorded for key (a borrowed reference), or NULL."""
-    cdef Py_ssize_t i, j, mask
+    cdef Py_ssize_t i, mask
+    cdef uint64_t h
+    cdef IndexSlot slot
+    cdef MemoEntry* e
+    if fc_sole_reference(key):
+        return NULL                 # the table would hold a reference too
     if t.index == NULL:
         for i in range(t.used):
             if t.entries[i].key == key:
                 return t.entries[i].value
         return NULL
     mask = (<Py_ssize_t>1 << t.bits) - 1
-    i = fc_address_slot(key, t.bits)
+    h = fc_address_hash(key)
+    i = <Py_ssize_t>(h >> (64 - t.bits))
     while True:
-        j = t.index[i]
-        if j == 0:
+        slot = t.index[i]
+        if slot == 0:
             return NULL
-        if t.entries[j - 1].key == key:
-            return t.entries[j - 1].value
+        e = slot_entry(t, slot, <uint32_t>h)
+        if e != NULL and e.key == key:
+            return e.value
         i = (i + 1) & mask
 
 
 cdef int index_build(MemoTable* t, int bits) except -1:
     """(Re)build the hash index over the entries with 1 << bits slots."""
-    cdef Py_ssize_t* index = <Py_ssize_t*>calloc(<size_t>1 << bits, sizeof(Py_ssize_t))
+    cdef IndexSlot* index = <IndexSlot*>calloc(<size_t>1 << bits, sizeof(IndexSlot))
     if index == NULL:
         raise MemoryError()
     cdef Py_ssize_t mask = (<Py_ssize_t>1 << bits) - 1
     cdef Py_ssize_t i, j
+    cdef uint64_t h
     for i in range(t.used):
-        j = fc_address_slot(t.entries[i].key, bits)
+        h = fc_address_hash(t.entries[i].key)
+        j = <Py_ssize_t>(h >> (64 - bits))
         while index[j] != 0:
             j = (j + 1) & mask
-        index[j] = i + 1
+        index[j] = index_slot(h, i)
     free(t.index)
     t.index = index
     t.bits = bits
@@ -87,6 +115,8 @@ cdef int entries_reserve(MemoTable* t) except -1:
         return 0
     if t.used < t.capacity:
         return 0
+    if t.used >= MAX_ENTRIES:
+        raise MemoryError("too many objects in one deepcopy() call")
     capacity = 4 * t.capacity if t.capacity < 65536 else 2 * t.capacity
     if t.entries == t.small:
         grown = <MemoEntry*>malloc(capacity * sizeof(MemoEntry))
@@ -114,28 +144,34 @@ cdef inline int entries_append(MemoTable* t, PyObject* key, PyObject* value) exc
 
 cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """Record value as the copy of key; both references are taken (not stolen)."""
-    cdef Py_ssize_t i = 0, j, mask
+    cdef Py_ssize_t i = 0, mask
+    cdef uint64_t h = 0
+    cdef IndexSlot slot
+    cdef MemoEntry* e
     cdef PyObject* old
     # An existing entry is replaced (the stdlib records some copies twice).
     if t.index == NULL:
         for i in range(t.used):
-            if t.entries[i].key == key:
+            e = &t.entries[i]
+            if e.key == key:
                 incref(value)       # first: the old value may be the same object
-                old = t.entries[i].value
-                t.entries[i].value = value
+                old = e.value
+                e.value = value
                 decref(old)
                 return 0
     else:
         mask = (<Py_ssize_t>1 << t.bits) - 1
-        i = fc_address_slot(key, t.bits)
+        h = fc_address_hash(key)
+        i = <Py_ssize_t>(h >> (64 - t.bits))
         while True:
-            j = t.index[i]
-            if j == 0:
+            slot = t.index[i]
+            if slot == 0:
                 break
-            if t.entries[j - 1].key == key:
+            e = slot_entry(t, slot, <uint32_t>h)
+            if e != NULL and e.key == key:
                 incref(value)
-                old = t.entries[j - 1].value
-                t.entries[j - 1].value = value
+                old = e.value
+                e.value = value
                 decref(old)
                 return 0
             i = (i + 1) & mask
@@ -144,7 +180,7 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
         if 2 * t.used > (<Py_ssize_t>1 << t.bits):
             index_build(t, t.bits + (2 if t.bits < 16 else 1))
         else:
-            t.index[i] = t.used     # the free slot the probe stopped at
+            t.index[i] = index_slot(h, t.used - 1)  # the free slot the probe stopped at
     elif t.used > SMALL_MEMO:
         index_build(t, INDEX_INITIAL_BITS)
     return 0

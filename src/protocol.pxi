@@ -28,12 +28,6 @@ cdef object deep_any(Session s, object x):
     return deep_other(s, x)
 
 
-cdef PyObject* deep_any_ref(Session s, PyObject* x) except NULL:
-    cdef object y = deep_any(s, <object>x)
-    incref(<PyObject*>y)            # handed to the caller as a new reference
-    return <PyObject*>y
-
-
 cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
     cdef object y = deep_other(s, <object>x)
     incref(<PyObject*>y)            # handed to the caller as a new reference

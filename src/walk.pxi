@@ -38,7 +38,20 @@ cdef struct Frame:
     Py_ssize_t pos
     Py_ssize_t size     # dict: size when the copy began
     Py_ssize_t left     # dict: items not yet yielded
-    int phase           # dict: see frame_next_general
+    int phase           # dict: see DictPhase
+    bint child_checked  # the child last handed out is known to be neither
+                        # its own copy nor in the (native) memo
+
+
+cdef enum DictPhase:
+    # Where a dict frame is in copying one item.  The value is copied first,
+    # then the key, as in `y[deepcopy(key)] = deepcopy(value)`.
+    PH_NEXT = 0         # fetch the next item
+    PH_VALUE = 1        # waiting for the value's copy; the key is copied next
+    PH_VALUE_KEY_OWN = 2    # waiting for the value's copy; the key is its own
+                            # copy and is stored as it is
+    PH_KEY_NEXT = 3     # the value is copied; hand out the key next
+    PH_KEY = 4          # waiting for the key's copy
 
 
 cdef enum:
@@ -69,7 +82,8 @@ cdef inline void frame_zero(Frame* f) noexcept:
     f.key = NULL
     f.value = NULL
     f.pos = 0
-    f.phase = 0
+    f.phase = PH_NEXT
+    f.child_checked = False
 
 
 cdef inline void frame_clear(Frame* f) noexcept:
@@ -218,14 +232,15 @@ cdef inline int dict_fetch(Frame* f, PyObject** k, PyObject** v) except -1:
     return 1
 
 
-cdef inline int dict_yield_value(Frame* f, PyObject* k, PyObject* v, PyObject** child):
-    """Start the general path for a dict item: `y[deepcopy(key)] =
-    deepcopy(value)` copies the value first, the key waits in the frame."""
+cdef inline int dict_yield_value(Frame* f, PyObject* k, PyObject* v, PyObject** child,
+                                 int phase):
+    """Start the general path for a dict item: the value is handed out,
+    the key waits in the frame (phase PH_VALUE or PH_VALUE_KEY_OWN)."""
     incref(k)
     incref(v)
     f.key = k
     child[0] = v
-    f.phase = 1
+    f.phase = phase
     return 1
 
 
@@ -251,6 +266,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                     incref(item)
                     f.pos += 1
                     child[0] = item
+                    f.child_checked = True
                     return 1
                 item = hit
             f.pos += 1
@@ -267,6 +283,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                     incref(item)
                     f.pos += 1
                     child[0] = item
+                    f.child_checked = True
                     return 1
                 item = hit
             f.pos += 1
@@ -276,16 +293,18 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
     if f.kind == K_DICT:
         if f.pos < 0:
             return 0                # copied whole by frame_open
-        if f.phase != 0:
+        if f.phase != PH_NEXT:
             return frame_next_general(f, child)
         while dict_fetch(f, &k, &v):
             note_copy(s, f)
             if not own_copy(k):
-                return dict_yield_value(f, k, v, child)
+                f.child_checked = False
+                return dict_yield_value(f, k, v, child, PH_VALUE)
             if not own_copy(v):
                 hit = table_get(&s.table, v)
                 if hit == NULL:
-                    return dict_yield_value(f, k, v, child)
+                    f.child_checked = True
+                    return dict_yield_value(f, k, v, child, PH_VALUE_KEY_OWN)
                 v = hit
             # Held across the insertion: hashing k can run code (a weakref
             # hashes its referent) that could drop them.
@@ -309,6 +328,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 incref(item)
                 f.pos += 1
                 child[0] = item
+                f.child_checked = True
                 return 1
             item = hit
         f.pos += 1
@@ -324,6 +344,7 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
     cdef PyObject* k
     cdef PyObject* v
     cdef PyObject* seq
+    f.child_checked = False
     if f.kind != K_DICT:
         # Index-based like list iteration: items appended by a hook are
         # copied too, a list cleared by a hook ends the loop.  Sets walk
@@ -335,25 +356,23 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
             f.pos += 1
             return 1
         return 0
-    # K_DICT: phase 0 fetches an item and yields its value, phase 1 waits
-    # for the value's copy, phase 2 yields the key, phase 3 waits for the
-    # key's copy.
     if f.pos < 0:
         return 0                    # copied whole by frame_open
-    if f.phase == 2:
+    if f.phase == PH_KEY_NEXT:
         child[0] = f.key            # the frame's reference moves to the caller
         f.key = NULL
-        f.phase = 3
+        f.phase = PH_KEY
         return 1
     if not dict_fetch(f, &k, &v):
         return 0
-    return dict_yield_value(f, k, v, child)
+    return dict_yield_value(f, k, v, child, PH_VALUE)
 
 
 cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
     """Take the copy y (a reference that is stolen, also on error) of the
     child frame_advance last returned."""
     cdef PyObject* value
+    cdef PyObject* key
     if f.kind == K_LIST:
         return fc_list_append_steal(f.dst, y)
     if f.kind == K_TUPLE:
@@ -367,13 +386,29 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
             decref(y)
         return 0
     # K_DICT
-    if f.phase == 1:
+    if f.phase == PH_VALUE or (f.phase == PH_VALUE_KEY_OWN and s.memo is not None):
+        # (A hook that ran while the value was copied may have turned the
+        # memo into a dict: then the key is looked up in it, as the stdlib
+        # does for every key.)
         f.value = y
-        f.phase = 2
+        f.phase = PH_KEY_NEXT
+        return 0
+    if f.phase == PH_VALUE_KEY_OWN:
+        # y is the value; the key (its own copy) is stored as it is.
+        key = f.key
+        f.key = NULL
+        f.phase = PH_NEXT
+        try:
+            if s.gc_paused and not native_hash(key):
+                gc_resume(s)
+            PyDict_SetItem(f.dst, key, y)
+        finally:
+            decref(y)
+            decref(key)
         return 0
     value = f.value
     f.value = NULL
-    f.phase = 0
+    f.phase = PH_NEXT
     try:
         if s.gc_paused and not native_hash(y):
             gc_resume(s)
@@ -461,8 +496,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 frame_accept(s, &frames[top], handoff)
                 continue
 
-            # `child` is a new reference from here on.  With the native memo
-            # frame_advance has already ruled out atomic objects and memo hits.
+            # `child` is a new reference from here on.
             tp = Py_TYPE(child)
             if s.memo is not None:
                 # A mapping memo is consulted first, even for atomic objects.
@@ -477,28 +511,27 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                     y = NULL
                     frame_accept(s, &frames[top], handoff)
                     continue
-            elif own_copy(child):
-                # The atomic key or value of a dict item on the general path.
-                handoff = child
-                child = NULL
-                frame_accept(s, &frames[top], handoff)
-                continue
+            elif not frames[top].child_checked:
+                # The key of a dict item on the general path: not looked at
+                # yet (it may even be the item's value, copied just now).
+                if own_copy(child):
+                    handoff = child
+                    child = NULL
+                    frame_accept(s, &frames[top], handoff)
+                    continue
+                y = table_get(&s.table, child)
+                if y != NULL:
+                    incref(y)
+                    decref(child)
+                    child = NULL
+                    handoff = y
+                    y = NULL
+                    frame_accept(s, &frames[top], handoff)
+                    continue
 
+            # child is neither its own copy nor in the memo.
             child_kind = container_kind(tp)
             if child_kind != K_NONE:
-                if s.memo is None and frames[top].kind == K_DICT:
-                    # frame_advance hands over a dict item on the general
-                    # path without looking it up (the value and the key of
-                    # one item may even be the same object).
-                    y = table_get(&s.table, child)
-                    if y != NULL:
-                        incref(y)
-                        decref(child)
-                        child = NULL
-                        handoff = y
-                        y = NULL
-                        frame_accept(s, &frames[top], handoff)
-                        continue
                 if top + 1 == capacity:
                     if frames == inline_frames:
                         grown = <Frame*>malloc(2 * capacity * sizeof(Frame))
@@ -517,9 +550,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 child = NULL
                 continue
 
-            # With the native memo a dict item on the general path has not
-            # been looked up yet: deep_any does it.
-            handoff = deep_any_ref(s, child) if s.memo is None else deep_other_ref(s, child)
+            handoff = deep_other_ref(s, child)
             decref(child)
             child = NULL
             frame_accept(s, &frames[top], handoff)
