@@ -284,8 +284,10 @@ def _reconstruct(x, memo, rv):
     if state is not None:
         if deep:
             state = deepcopy(state, memo)
-        if hasattr(y, '__setstate__'):
-            y.__setstate__(state)
+        # One lookup where the stdlib does two (hasattr, then the call).
+        setstate = getattr(y, '__setstate__', _nil)
+        if setstate is not _nil:
+            setstate(state)
         else:
             if isinstance(state, tuple) and len(state) == 2:
                 state, slotstate = state

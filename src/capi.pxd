@@ -64,7 +64,8 @@ cdef extern from "Python.h":
 
 cdef extern from "fastcopy_helpers.h":
     int fc_enter_recursive_call(const char* where) except -1
-    int fc_check_stack() except -1
+    char* fc_thread_stack_floor()
+    int fc_check_stack(const char* floor) except -1
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
@@ -72,7 +73,10 @@ cdef extern from "fastcopy_helpers.h":
     unsigned int fc_type_version(PyTypeObject* tp)
     bint fc_has_generic_getattr(PyTypeObject* tp)
     bint fc_has_generic_setattr(PyTypeObject* tp)
+    bint fc_has_type_getattr(PyTypeObject* meta)
+    bint fc_uses_object_new(PyTypeObject* tp)
     bint fc_has_instance_dict(PyTypeObject* tp)
+    bint fc_peek_instance_dict(PyObject* x, PyObject** dict)
     PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL
     int fc_list_append_steal(PyObject* l, PyObject* item) except -1
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL

@@ -18,7 +18,6 @@ static inline int fc_enter_recursive_call(const char *where)
     return Py_EnterRecursiveCall(where) ? -1 : 0;
 }
 
-static inline int fc_check_stack(void);
 
 /* C stack guard.
  *
@@ -76,13 +75,22 @@ static void fc_stack_lookup(void)
     fc_stack_looked_up = 1;
 }
 
-/* 0, or -1 with RecursionError set when the C stack is nearly exhausted. */
-static inline int fc_check_stack(void)
+/* The lowest safe stack address of this thread, NULL if unknown.  Reading
+   a thread-local from a shared library is a function call, so a deepcopy()
+   call reads it once and keeps it (in its Session). */
+static inline char *fc_thread_stack_floor(void)
 {
-    char here;
     if (!fc_stack_looked_up)
         fc_stack_lookup();
-    if (fc_stack_floor != NULL && &here < fc_stack_floor) {
+    return fc_stack_floor;
+}
+
+/* 0, or -1 with RecursionError set when the C stack is nearly exhausted
+   (below floor, from fc_thread_stack_floor() of this thread). */
+static inline int fc_check_stack(const char *floor)
+{
+    char here;
+    if (floor != NULL && &here < floor) {
         PyErr_SetString(PyExc_RecursionError,
                         "maximum recursion depth exceeded while deep-copying "
                         "(the thread's C stack is nearly exhausted)");
@@ -138,6 +146,40 @@ static inline int fc_has_generic_getattr(PyTypeObject *tp)
 static inline int fc_has_generic_setattr(PyTypeObject *tp)
 {
     return tp->tp_setattro == PyObject_GenericSetAttr;
+}
+
+/* A metaclass whose attribute lookup is type's own: getattr(cls, name)
+   finds what the MRO holds. */
+static inline int fc_has_type_getattr(PyTypeObject *meta)
+{
+    return meta->tp_getattro == PyType_Type.tp_getattro;
+}
+
+/* Instances are made by object.__new__ (no __new__ anywhere in the MRO but
+   object's), so cls.__new__(cls) is object.__new__(cls). */
+static inline int fc_uses_object_new(PyTypeObject *tp)
+{
+    return tp->tp_new == PyBaseObject_Type.tp_new;
+}
+
+/* The instance's own __dict__, looked at without creating it: 1 with *dict
+   set (borrowed; NULL when there is none yet), or 0 when that cannot be
+   told without creating it (an instance of a Python class since 3.11 keeps
+   its attributes outside any dict object until __dict__ is asked for). */
+static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict)
+{
+    PyTypeObject *tp = Py_TYPE(x);
+    *dict = NULL;
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+        return 0;
+#endif
+    if (tp->tp_dictoffset == 0)
+        return 1;
+    if (tp->tp_dictoffset < 0)
+        return 0;
+    *dict = *(PyObject **)((char *)x + tp->tp_dictoffset);
+    return 1;
 }
 
 static inline int fc_has_instance_dict(PyTypeObject *tp)

@@ -24,8 +24,37 @@ cdef object deep_any(Session s, object x):
             return x
     kind = container_kind(tp)
     if kind != K_NONE:
+        if s.memo is None and (kind == K_LIST or kind == K_DICT):
+            y = bulk_copy(s, p, kind)
+            if y != NULL:
+                return steal(y)
         return steal(walk(s, p, kind, False))
     return deep_other(s, x)
+
+
+cdef PyObject* bulk_copy(Session s, PyObject* x, int kind) except? NULL:
+    """A list or dict (not in the native memo) whose items are all their
+    own copies, copied whole and memoized, as a new reference; NULL for any
+    other.  Spares small containers (a reduce value's arguments or state)
+    the set-up of a walk."""
+    cdef PyObject* y
+    if kind == K_LIST:
+        if (PyList_GET_SIZE(x) == 0 or not want_prescan(s, PyList_GET_SIZE(x))
+                or not prescan_list(s, x)):
+            return NULL
+        y = PyList_GetSlice(x, 0, PyList_GET_SIZE(x))
+    else:
+        if (PyDict_GET_SIZE(x) < 2 or not want_prescan(s, PyDict_GET_SIZE(x))
+                or not prescan_dict(s, x)):
+            return NULL
+        y = PyDict_Copy(x)
+    s.work += 1
+    try:
+        table_add_new(&s.table, x, y)
+    except BaseException:
+        decref(y)
+        raise
+    return y
 
 
 cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
@@ -39,7 +68,7 @@ cdef object deep_other(Session s, object x):
     # Hooks and reduce values can nest without bound (a linked list of
     # instances), so this level counts against the recursion limit, and
     # must find room on the thread's C stack.
-    fc_check_stack()
+    fc_check_stack(s.stack_floor)
     fc_enter_recursive_call(" while deep-copying an object")
     try:
         return deep_other_unguarded(s, x)
@@ -76,11 +105,13 @@ cdef object deep_other_unguarded(Session s, object x):
     elif cls is bytearray and not in_dispatch_table(<PyTypeObject*>cls):
         y = bytearray(x)            # what its reduce value rebuilds
     else:
-        if s.memo is None and not in_dispatch_table(tp):
-            info = type_info_peek(tp)
-            if info == NULL:
-                gc_resume(s)        # working out the verdict runs Python code
-                info = type_info(tp)
+        registered = in_dispatch_table(tp)      # has a copyreg reductor
+        info = type_info_peek(tp)
+        if info == NULL:
+            gc_resume(s)            # working out the verdict runs Python code
+            info = type_info(tp)
+            registered = in_dispatch_table(tp)
+        if s.memo is None and not registered:
             if info.kind == KIND_PLAIN:
                 y = deep_plain(s, x, info)
                 if y is not NotImplemented:
@@ -91,11 +122,20 @@ cdef object deep_other_unguarded(Session s, object x):
         # From here on Python code may run (attribute hooks, __deepcopy__,
         # the reduce protocol): the GC must be running.
         gc_resume(s)
+        reduce_kind = info.reduce_kind
+        # Read before anything runs: a hook may change the class, and with
+        # it the verdict `info` points to.
+        quiet = info.no_deepcopy_attr
         copier = getattr(x, "__deepcopy__", None)
         if copier is not None:
             y = copier(real_memo(s))
         else:
-            rv = reduce_value(x, tp, "deep")
+            if not quiet:
+                # The lookup may have run code that changed the class or
+                # copyreg's table: look again.
+                registered = in_dispatch_table(tp)
+                reduce_kind = RK_LOOKUP
+            rv = reduce_value(x, tp, "deep", registered, reduce_kind)
             if isinstance(rv, str):
                 return x
             y = reconstruct(s, x, rv)
@@ -110,13 +150,26 @@ cdef object deep_other_unguarded(Session s, object x):
     return y
 
 
-cdef object reduce_value(object x, PyTypeObject* tp, str kind):
-    """The reduce value of x, found the way the stdlib looks for it."""
-    cdef PyObject* reductor = PyDict_GetItemWithError(<PyObject*>dispatch_table, <PyObject*>tp)
-    if reductor != NULL:
-        return (<object>reductor)(x)
-    if PyErr_Occurred() != NULL:
-        raise_current()
+cdef object reduce_value(object x, PyTypeObject* tp, str kind,
+                         bint registered=True, int reduce_kind=RK_LOOKUP):
+    """The reduce value of x, found the way the stdlib looks for it.
+
+    registered=False: the class is known to have no copyreg reductor.
+    reduce_kind: what type_info() found out about the class's methods.
+    """
+    cdef PyObject* reductor
+    if registered:
+        reductor = PyDict_GetItemWithError(<PyObject*>dispatch_table, <PyObject*>tp)
+        if reductor != NULL:
+            return (<object>reductor)(x)
+        if PyErr_Occurred() != NULL:
+            raise_current()
+    if reduce_kind != RK_LOOKUP and surely_not_in_instance_dict(
+            <PyObject*>x, <PyObject*>"__reduce_ex__"):
+        # What getattr(x, "__reduce_ex__")(4) would do, minus a bound method.
+        if reduce_kind == RK_OBJECT:
+            return object_reduce_ex(x, 4)
+        return getattr(x, "__reduce__")()
     method = getattr(x, "__reduce_ex__", None)
     if method is not None:
         return method(4)
@@ -184,7 +237,14 @@ cdef object reconstruct(Session s, object x, object rv):
     if func is copyreg_newobj and len(<tuple>args) >= 1:
         # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
         # it directly saves a Python-level frame.
-        y = getattr(args[0], "__new__")(*args)
+        cls = args[0]
+        if (len(<tuple>args) == 1 and PyType_Check(<PyObject*>cls)
+                and fc_uses_object_new(<PyTypeObject*>cls)
+                and fc_has_type_getattr(Py_TYPE(<PyObject*>cls))):
+            # cls.__new__ is object.__new__: call its C function.
+            y = steal(fc_object_new(<PyTypeObject*>cls, <PyObject*>empty_tuple))
+        else:
+            y = getattr(cls, "__new__")(*args)
     else:
         y = func(*args)
     if deep:
@@ -193,8 +253,10 @@ cdef object reconstruct(Session s, object x, object rv):
     if state is not None:
         if deep:
             state = deep_any(s, state)
-        if hasattr(y, '__setstate__'):
-            y.__setstate__(state)
+        # One lookup where the stdlib does two (hasattr, then the call).
+        setstate = getattr(y, "__setstate__", _nil)
+        if setstate is not _nil:
+            setstate(state)
         else:
             if isinstance(state, tuple) and len(<tuple>state) == 2:
                 state, slotstate = state

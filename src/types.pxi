@@ -25,11 +25,24 @@ cdef enum TypeKind:
     KIND_SELF = 2
 
 
+cdef enum ReduceKind:
+    # How the general path may find an instance's reduce value, when the
+    # instance's own __dict__ does not hold a __reduce_ex__.
+    RK_LOOKUP = 0           # getattr(x, "__reduce_ex__")(4) ... (stdlib order)
+    RK_OBJECT = 1           # the class keeps object.__reduce_ex__ and
+                            # object.__reduce__: call object.__reduce_ex__(x, 4)
+    RK_REDUCE = 2           # object.__reduce_ex__ with an overridden __reduce__,
+                            # which it would call: call x.__reduce__()
+
+
 cdef struct TypeInfo:
     PyTypeObject* tp        # borrowed: checked against the version tag
     unsigned int version    # the type's version tag when the verdict was made
     int kind
     PyObject* slotnames     # KIND_PLAIN: tuple of slot names (strong reference)
+    int reduce_kind         # a ReduceKind
+    bint no_deepcopy_attr   # getattr(x, "__deepcopy__") only looks in the
+                            # class (which has none) and x.__dict__: no code runs
 
 
 cdef enum:
@@ -62,6 +75,24 @@ cdef bint compute_plain(object cls, tuple slotnames) except -1:
         if hasattr(cls, name):
             return False
     return True
+
+
+cdef bint mro_defines(object cls, str name) except -1:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return True
+    return False
+
+
+cdef int compute_reduce_kind(object cls) except -1:
+    cdef PyTypeObject* tp = <PyTypeObject*>cls
+    # Attribute lookups must be the generic ones, on the instance and on the
+    # class, for the class attributes below to be what the lookups find.
+    if not fc_has_generic_getattr(tp) or not fc_has_type_getattr(Py_TYPE(<PyObject*>cls)):
+        return RK_LOOKUP
+    if cls.__reduce_ex__ is not object_reduce_ex:
+        return RK_LOOKUP
+    return RK_OBJECT if cls.__reduce__ is object_reduce else RK_REDUCE
 
 
 cdef bint compute_self_copy(object cls) except -1:
@@ -111,13 +142,22 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
         kind = KIND_PLAIN
     elif compute_self_copy(cls):
         kind = KIND_SELF
+    reduce_kind = compute_reduce_kind(cls)
+    no_deepcopy_attr = (fc_has_generic_getattr(tp)
+                        and not mro_defines(cls, "__deepcopy__"))
     cdef unsigned int version = fc_type_version(tp)
     xdecref(entry.slotnames)
     entry.slotnames = NULL
     entry.tp = tp
     entry.version = version
     # Without a version tag a verdict could not be checked later.
-    entry.kind = kind if version != 0 else KIND_GENERAL
+    if version == 0:
+        kind = KIND_GENERAL
+        reduce_kind = RK_LOOKUP
+        no_deepcopy_attr = False
+    entry.kind = kind
+    entry.reduce_kind = reduce_kind
+    entry.no_deepcopy_attr = no_deepcopy_attr
     if entry.kind == KIND_PLAIN:
         entry.slotnames = <PyObject*>slotnames
         incref(entry.slotnames)
@@ -133,6 +173,22 @@ cdef bint instance_overrides(PyObject* x, PyObject* name) except -1:
     if PyDict_GetItemWithError(<PyObject*>d, name) != NULL:
         return True
     return PyErr_Occurred() != NULL and raise_current()
+
+
+cdef bint surely_not_in_instance_dict(PyObject* x, PyObject* name) except -1:
+    """Is it certain, without creating x's __dict__ (which a C type like
+    functools.partial would then report in its reduce value), that the
+    dict does not hold `name`?"""
+    cdef PyObject* d
+    if not fc_peek_instance_dict(x, &d):
+        return False
+    if d == NULL:
+        return True
+    if Py_TYPE(d) != T_DICT:
+        return False
+    if PyDict_GetItemWithError(d, name) != NULL:
+        return False
+    return PyErr_Occurred() == NULL or raise_current()
 
 
 cdef inline bint atomic_tuple(PyObject* t, int depth):

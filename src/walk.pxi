@@ -123,6 +123,42 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
     return True
 
 
+cdef enum:
+    # Dicts this large are always scanned for the bulk copy; below it, the
+    # scan is skipped (mostly) after this many misses in a row.
+    PRESCAN_ALWAYS_SIZE = 16
+    PRESCAN_MISSES = 4
+
+
+cdef inline bint want_prescan(Session s, Py_ssize_t size):
+    """Is it worth scanning a dict of this size for a bulk copy?  The scan
+    pays off for dicts of atomic values and is wasted on the others; a copy
+    whose small dicts keep failing it stops scanning them but for one in 16
+    (so a change of pattern is noticed)."""
+    if size >= PRESCAN_ALWAYS_SIZE or s.prescan_misses < PRESCAN_MISSES:
+        return True
+    s.prescan_misses += 1
+    return (s.prescan_misses & 15) == 0
+
+
+cdef inline bint prescan_dict(Session s, PyObject* d) except -1:
+    """all_own_copies_dict(d), keeping count of misses in a row."""
+    if all_own_copies_dict(d):
+        s.prescan_misses = 0
+        return True
+    s.prescan_misses += 1
+    return False
+
+
+cdef inline bint prescan_list(Session s, PyObject* l) except -1:
+    """all_own_copies_list(l), keeping count of misses in a row."""
+    if all_own_copies_list(l):
+        s.prescan_misses = 0
+        return True
+    s.prescan_misses += 1
+    return False
+
+
 cdef bint all_native_hash(PyObject* l):
     cdef Py_ssize_t i
     for i in range(PyList_GET_SIZE(l)):
@@ -156,8 +192,9 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         if not native:
             note_copy(s, f)         # a mapping memo is filled as the stdlib does
     elif kind == K_DICT:
-        if (native and not scanned and PyDict_GET_SIZE(src) >= 2
-                and all_own_copies_dict(src)):
+        if native and not scanned and PyDict_GET_SIZE(src) >= 2 and \
+                want_prescan(s, PyDict_GET_SIZE(src)) and \
+                prescan_dict(s, src):
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
             if into == NULL:
