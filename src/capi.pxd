@@ -59,6 +59,8 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(PyObject* o)
     Py_UCS4 PyUnicode_READ_CHAR(PyObject* o, Py_ssize_t index)
     PyObject* PyLong_FromVoidPtr(void* p) except NULL
+    PyObject* PyObject_GetIter(PyObject* o) except NULL
+    PyObject* PyIter_Next(PyObject* o)     # NULL at the end (error or not)
     PyObject* PyObject_GetItem(PyObject* o, PyObject* key)
     int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* value) except -1
 

@@ -159,6 +159,27 @@ cdef inline bint prescan_list(Session s, PyObject* l) except -1:
     return False
 
 
+cdef bint all_own_copies_set(PyObject* st) except -1:
+    """Are all items of the set (or frozenset) st their own copies?  Runs
+    no Python code, so st cannot change while it is iterated."""
+    cdef PyObject* it = PyObject_GetIter(st)
+    cdef PyObject* item
+    cdef bint result = True
+    while True:
+        item = PyIter_Next(it)
+        if item == NULL:
+            break
+        if not own_copy(item):
+            result = False
+            decref(item)
+            break
+        decref(item)
+    decref(it)
+    if PyErr_Occurred() != NULL:
+        return raise_current()
+    return result
+
+
 cdef bint all_native_hash(PyObject* l):
     cdef Py_ssize_t i
     for i in range(PyList_GET_SIZE(l)):
@@ -217,6 +238,13 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         f.size = PyDict_GET_SIZE(src)
         f.left = f.size
     elif kind == K_SET or kind == K_FROZENSET:
+        if native and all_own_copies_set(src):
+            # The same set as rebuilding it from its items, made by copying
+            # the hash table (stored hashes: no item is hashed or compared,
+            # so no Python code runs).
+            f.dst = PySet_New(src) if kind == K_SET else PyFrozenSet_New(src)
+            f.pos = -1              # done
+            return 0
         # As set.__reduce__ does: snapshot now, build the copy from the
         # copied items, memoize at the end.
         f.items = PySequence_List(src)
@@ -356,6 +384,8 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 decref(v)
         return 0
     # K_SET, K_FROZENSET
+    if f.pos < 0:
+        return 0                    # copied whole by frame_open
     n = PyList_GET_SIZE(f.items)
     while f.pos < n:
         item = PyList_GET_ITEM(f.items, f.pos)
@@ -387,6 +417,8 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
         # copied too, a list cleared by a hook ends the loop.  Sets walk
         # their snapshot list.
         seq = f.items if f.kind == K_SET or f.kind == K_FROZENSET else f.src
+        if f.pos < 0:
+            return 0                # copied whole by frame_open
         if f.pos < PySequence_Fast_GET_SIZE(seq):
             child[0] = PySequence_Fast_GET_ITEM(seq, f.pos)
             incref(child[0])
