@@ -24,37 +24,12 @@ cdef object deep_any(Session s, object x):
             return x
     kind = container_kind(tp)
     if kind != K_NONE:
-        if s.memo is None and (kind == K_LIST or kind == K_DICT):
-            y = bulk_copy(s, p, kind)
-            if y != NULL:
+        if s.memo is None and bulk_candidate(p):
+            if bulk_worth_trying(s, p) and bulk_copy(s, p, &y):
                 return steal(y)
+            return steal(walk(s, p, kind, False, NULL, True))
         return steal(walk(s, p, kind, False))
     return deep_other(s, x)
-
-
-cdef PyObject* bulk_copy(Session s, PyObject* x, int kind) except? NULL:
-    """A list or dict (not in the native memo) whose items are all their
-    own copies, copied whole and memoized, as a new reference; NULL for any
-    other.  Spares small containers (a reduce value's arguments or state)
-    the set-up of a walk."""
-    cdef PyObject* y
-    if kind == K_LIST:
-        if (PyList_GET_SIZE(x) == 0 or not want_prescan(s, PyList_GET_SIZE(x))
-                or not prescan_list(s, x)):
-            return NULL
-        y = PyList_GetSlice(x, 0, PyList_GET_SIZE(x))
-    else:
-        if (PyDict_GET_SIZE(x) < 2 or not want_prescan(s, PyDict_GET_SIZE(x))
-                or not prescan_dict(s, x)):
-            return NULL
-        y = PyDict_Copy(x)
-    s.work += 1
-    try:
-        table_add_new(&s.table, x, y)
-    except BaseException:
-        decref(y)
-        raise
-    return y
 
 
 cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:

@@ -41,6 +41,7 @@ cdef struct Frame:
     int phase           # dict: see DictPhase
     bint child_checked  # the child last handed out is known to be neither
                         # its own copy nor in the (native) memo
+    bint child_scanned  # ... and bulk_copy() has declined it
 
 
 cdef enum DictPhase:
@@ -84,6 +85,7 @@ cdef inline void frame_zero(Frame* f) noexcept:
     f.pos = 0
     f.phase = PH_NEXT
     f.child_checked = False
+    f.child_scanned = False
 
 
 cdef inline void frame_clear(Frame* f) noexcept:
@@ -180,6 +182,48 @@ cdef bint all_own_copies_set(PyObject* st) except -1:
     return result
 
 
+cdef inline bint bulk_candidate(PyObject* x):
+    return Py_TYPE(x) == T_LIST or Py_TYPE(x) == T_DICT
+
+
+cdef inline bint bulk_worth_trying(Session s, PyObject* x):
+    """For a bulk_candidate x: is it worth scanning for a bulk copy?"""
+    cdef Py_ssize_t n
+    if Py_TYPE(x) == T_LIST:
+        n = PyList_GET_SIZE(x)
+        return n == 0 or want_prescan(s, n)
+    n = PyDict_GET_SIZE(x)
+    return n == 0 or (n >= 2 and want_prescan(s, n))
+
+
+cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
+    """With the native memo, for a bulk_candidate x (not in the memo) whose
+    items are all their own copies: copy it whole, memoize it, set *out to
+    the copy (a new reference) and return 1; else return 0.  Such lists and
+    dicts are copied without a frame of their own (JSON-like data is full
+    of them)."""
+    cdef PyObject* y
+    if Py_TYPE(x) == T_LIST:
+        if PyList_GET_SIZE(x) != 0 and not prescan_list(s, x):
+            return 0
+        y = PyList_GetSlice(x, 0, PyList_GET_SIZE(x))
+    else:
+        if PyDict_GET_SIZE(x) == 0:
+            y = PyDict_New()
+        elif not prescan_dict(s, x):
+            return 0
+        else:
+            y = PyDict_Copy(x)
+    s.work += 1
+    try:
+        table_add_new(&s.table, x, y)
+    except BaseException:
+        decref(y)
+        raise
+    out[0] = y
+    return 1
+
+
 cdef bint all_native_hash(PyObject* l):
     cdef Py_ssize_t i
     for i in range(PyList_GET_SIZE(l)):
@@ -201,7 +245,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
     """Start copying src into f (which must be zeroed).
 
     into: for a dict, an existing empty dict to fill instead of a new one.
-    scanned: src is already known to hold items that need copying.
+    scanned: src was already considered for a bulk copy (and declined).
     """
     cdef bint native = s.memo is None
     s.work += 1
@@ -328,6 +372,12 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 note_copy(s, f)
                 hit = table_get(&s.table, item)
                 if hit == NULL:
+                    f.child_scanned = bulk_candidate(item)
+                    if (f.child_scanned and bulk_worth_trying(s, item)
+                            and bulk_copy(s, item, &hit)):
+                        f.pos += 1
+                        fc_list_append_steal(f.dst, hit)
+                        continue
                     incref(item)
                     f.pos += 1
                     child[0] = item
@@ -349,6 +399,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                     f.pos += 1
                     child[0] = item
                     f.child_checked = True
+                    f.child_scanned = False
                     return 1
                 item = hit
             f.pos += 1
@@ -364,12 +415,26 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
             note_copy(s, f)
             if not own_copy(k):
                 f.child_checked = False
+                f.child_scanned = False
                 return dict_yield_value(f, k, v, child, PH_VALUE)
             if not own_copy(v):
                 hit = table_get(&s.table, v)
                 if hit == NULL:
-                    f.child_checked = True
-                    return dict_yield_value(f, k, v, child, PH_VALUE_KEY_OWN)
+                    f.child_scanned = bulk_candidate(v)
+                    if not (f.child_scanned and bulk_worth_trying(s, v)
+                            and bulk_copy(s, v, &hit)):
+                        f.child_checked = True
+                        return dict_yield_value(f, k, v, child, PH_VALUE_KEY_OWN)
+                    # The copy is a new reference: store it and drop ours.
+                    if s.gc_paused and not native_hash(k):
+                        gc_resume(s)
+                    incref(k)
+                    try:
+                        PyDict_SetItem(f.dst, k, hit)
+                    finally:
+                        decref(k)
+                        decref(hit)
+                    continue
                 v = hit
             # Held across the insertion: hashing k can run code (a weakref
             # hashes its referent) that could drop them.
@@ -396,6 +461,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 f.pos += 1
                 child[0] = item
                 f.child_checked = True
+                f.child_scanned = False
                 return 1
             item = hit
         f.pos += 1
@@ -412,6 +478,7 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
     cdef PyObject* v
     cdef PyObject* seq
     f.child_checked = False
+    f.child_scanned = False
     if f.kind != K_DICT:
         # Index-based like list iteration: items appended by a hook are
         # copied too, a list cleared by a hook ends the loop.  Sets walk
@@ -543,6 +610,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef PyTypeObject* tp
     cdef int child_kind
     cdef bint done = False
+    cdef bint child_scanned
     cdef bint paused_here = False
     frame_zero(&frames[0])
     try:
@@ -612,9 +680,11 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                         raise MemoryError()
                     frames = grown
                     capacity *= 2
+                # (Skip the scan for a bulk copy if bulk_copy() made it.)
+                child_scanned = frames[top].child_checked and frames[top].child_scanned
                 top += 1
                 frame_zero(&frames[top])
-                frame_open(s, &frames[top], child, child_kind)
+                frame_open(s, &frames[top], child, child_kind, NULL, child_scanned)
                 decref(child)
                 child = NULL
                 continue

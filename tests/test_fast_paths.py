@@ -1,0 +1,133 @@
+"""The core's shortcuts give the stdlib's results where they could differ.
+
+Each shortcut (a container of atomic values copied whole, a set copied from
+its hash table, a dict key stored without a lookup, a reduce method called
+directly, a memo lookup skipped for an object nothing else refers to) has a
+case here built to catch the way it could go wrong, checked against
+copy.deepcopy.
+"""
+
+import copy
+import functools
+
+import pytest
+
+from .compare import compare_deep
+
+
+def _check(impl, make, memo=False):
+    original = make()
+    if memo:
+        ours, reference = impl.deepcopy(original, {}), copy.deepcopy(original, {})
+    else:
+        ours, reference = impl.deepcopy(original), copy.deepcopy(original)
+    compare_deep(original, ours, reference)
+    return original, ours
+
+
+def test_shared_atomic_containers_stay_shared(impl):
+    def make():
+        tags, geo, empty_list, empty_dict = ["a", "b"], {"lat": 1.5, "lng": 2.5}, [], {}
+        return {"x": tags, "y": [tags, geo, empty_list, empty_dict],
+                "z": {"geo": geo, "e": empty_list, "d": empty_dict}, "w": (tags, geo)}
+    _, y = _check(impl, make)
+    assert y["x"] is y["y"][0] is y["w"][0]
+    assert y["y"][1] is y["z"]["geo"] is y["w"][1]
+    assert y["y"][2] is y["z"]["e"] and y["y"][3] is y["z"]["d"]
+
+
+def test_many_small_dicts_after_the_scan_gives_up(impl):
+    # Mixed dicts first (the scan for a bulk copy stops trying), then dicts
+    # of atomic values: the copies are the same either way.
+    def make():
+        shared = [1]
+        mixed = [{"a": 1, "b": [i]} for i in range(40)]
+        atomic = [{"a": i, "b": "s"} for i in range(40)]
+        return mixed + atomic + [{"s": shared, "t": shared}]
+    _, y = _check(impl, make)
+    assert y[-1]["s"] is y[-1]["t"]
+
+
+def test_set_of_atomic_values_shared_and_new(impl):
+    def make():
+        s, f = {1, "a", 2.5, None}, frozenset({3, "b"})
+        return [s, s, f, f, {"k": s}]
+    x, y = _check(impl, make)
+    assert y[0] is y[1] is y[4]["k"] and y[0] is not x[0]
+    assert y[2] is y[3] and y[2] == x[2]
+
+
+def test_key_looked_up_when_a_hook_records_it(impl):
+    # A hook that runs while a value is copied records the item's (atomic)
+    # key in the memo: the stdlib then uses the recorded object as the key.
+    key = "".join(["k", "e", "y"])
+
+    class Sneaky:
+        def __deepcopy__(self, memo):
+            memo[id(key)] = "replaced"
+            return Sneaky()
+
+    def make():
+        return {key: Sneaky(), "after": [1]}
+    x = make()
+    y, ref = impl.deepcopy(x), copy.deepcopy(x)
+    assert sorted(y) == sorted(ref) == ["after", "replaced"]
+
+
+def test_reduce_value_of_a_c_type_with_a_lazy_dict(impl):
+    # functools.partial reports its __dict__ in its reduce value only once
+    # the dict exists: looking for attributes must not create it.
+    x = [functools.partial(max, 1, key=None)]
+    y = impl.deepcopy(x)
+    assert x[0].__reduce__()[2][3] is None
+    assert y[0].__reduce__()[2][3] is None
+    _check(impl, lambda: [functools.partial(max, 1, key=None)], memo=True)
+
+
+class _Reduced:
+    def __init__(self, a):
+        self.a = a
+
+    def __reduce__(self):
+        return (_Reduced, (self.a,))
+
+
+class _Other:
+    def __init__(self, a):
+        self.a = a
+
+
+def _instance_overrides():
+    plain = _Other([1])
+    plain.__reduce_ex__ = lambda proto: (_Other, ([2],))
+    reduced = _Reduced([3])
+    reduced.__reduce__ = lambda: (_Other, ([4],))
+    return [plain, reduced]
+
+
+def test_reduce_methods_found_on_the_instance(impl):
+    x, y = _check(impl, _instance_overrides)
+    assert type(y[0]) is _Other and y[0].a == [2]
+    assert type(y[1]) is _Other and y[1].a == [4]
+
+
+def test_reduce_verdict_follows_class_changes(impl):
+    class Late:
+        def __init__(self):
+            self.v = [1]
+
+    x = Late()
+    impl.deepcopy(x)        # cached: the default reduce
+    Late.__reduce__ = lambda self: (list, ([9],))
+    assert impl.deepcopy(x) == copy.deepcopy(x) == [9]
+
+
+@pytest.mark.parametrize("n", [1, 9, 5000])
+def test_objects_only_their_container_refers_to(impl, n):
+    # Fresh lists (one reference each) mixed with shared ones, in a memo
+    # large enough to have a hash index.
+    def make():
+        shared = [0]
+        return [[i] if i % 3 else shared for i in range(n)] + [shared]
+    _, y = _check(impl, make)
+    assert y[-1] is y[0]
