@@ -97,6 +97,9 @@ cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
     return r != NULL
 
 
+fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table)
+
+
 include "memo.pxi"
 include "walk.pxi"
 include "types.pxi"

@@ -71,6 +71,8 @@ cdef extern from "fastcopy_helpers.h":
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
+    int fc_watch_dispatch_tables(PyObject* a, PyObject* b) except -1
+    uint64_t fc_dispatch_epoch(PyObject* a, PyObject* b)
     bint fc_sole_reference(PyObject* o)
     unsigned int fc_type_version(PyTypeObject* tp)
     bint fc_has_generic_getattr(PyTypeObject* tp)

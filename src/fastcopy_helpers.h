@@ -99,6 +99,61 @@ static inline int fc_check_stack(const char *floor)
     return 0;
 }
 
+/* Has copy._deepcopy_dispatch or copyreg.dispatch_table changed?
+ *
+ * fc_dispatch_epoch() is a number that changes whenever either dict does, or
+ * 0 when that cannot be told; per-type answers to "does a table hold this
+ * type?" are kept with the epoch they were found in.  Before 3.12 every
+ * change of a dict gives it a new version tag from one global counter, so
+ * the sum of the two tags grows with every change.  From 3.12 on the tags
+ * are deprecated, and a dict watcher counts the changes instead.
+ */
+#if PY_VERSION_HEX >= 0x030C0000
+static uint64_t fc_dispatch_changes = 1;
+static int fc_dispatch_watcher = -1;
+
+static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
+                                 PyObject *key, PyObject *new_value)
+{
+    (void)event; (void)dict; (void)key; (void)new_value;
+    fc_dispatch_changes++;
+    return 0;
+}
+#endif
+
+/* Start watching the two tables (once, at import).  Never fails: without a
+   watcher the epoch is 0 and nothing is cached. */
+static int fc_watch_dispatch_tables(PyObject *a, PyObject *b)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    int id = PyDict_AddWatcher(fc_on_dispatch_change);
+    if (id < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (PyDict_Watch(id, a) < 0 || PyDict_Watch(id, b) < 0) {
+        PyErr_Clear();
+        (void)PyDict_ClearWatcher(id);
+        PyErr_Clear();
+        return 0;
+    }
+    fc_dispatch_watcher = id;
+#else
+    (void)a; (void)b;
+#endif
+    return 0;
+}
+
+static inline uint64_t fc_dispatch_epoch(PyObject *a, PyObject *b)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    (void)a; (void)b;
+    return fc_dispatch_watcher >= 0 ? fc_dispatch_changes : 0;
+#else
+    return ((PyDictObject *)a)->ma_version_tag + ((PyDictObject *)b)->ma_version_tag;
+#endif
+}
+
 /* Fibonacci hashing of an object address into a table of 2**bits slots.
    Object addresses are 16-byte aligned, so the low bits carry nothing. */
 static inline uint64_t fc_address_hash(const void *p)

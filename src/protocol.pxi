@@ -68,7 +68,16 @@ cdef object deep_other_unguarded(Session s, object x):
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     cdef object cls = <object>tp
     cdef object y
-    cdef TypeInfo* info
+    cdef bint registered
+    # Read first: if the dispatch tables change while this runs, the epoch
+    # stored below is already out of date, never wrongly current.
+    cdef uint64_t epoch = fc_dispatch_epoch(<PyObject*>copy_deep_dispatch,
+                                            <PyObject*>dispatch_table)
+    cdef TypeInfo* info = type_info_peek(tp)
+    if info != NULL and epoch != 0 and info.dispatch_epoch == epoch:
+        # Both tables were looked at for this type, and neither has changed
+        # since: no copier in copy._deepcopy_dispatch, no copyreg reductor.
+        return deep_instance(s, x, info, False)
     cdef object copier = foreign_copier(copy_deep_dispatch, stdlib_deep_dispatch, cls)
     if copier is not None:
         gc_resume(s)
@@ -80,44 +89,58 @@ cdef object deep_other_unguarded(Session s, object x):
     elif cls is bytearray and not in_dispatch_table(<PyTypeObject*>cls):
         y = bytearray(x)            # what its reduce value rebuilds
     else:
-        registered = in_dispatch_table(tp)      # has a copyreg reductor
-        info = type_info_peek(tp)
         if info == NULL:
             gc_resume(s)            # working out the verdict runs Python code
             info = type_info(tp)
-            registered = in_dispatch_table(tp)
-        if s.memo is None and not registered:
-            if info.kind == KIND_PLAIN:
-                y = deep_plain(s, x, info)
-                if y is not NotImplemented:
-                    return y
-            elif info.kind == KIND_SELF and not instance_overrides(
-                    <PyObject*>x, <PyObject*>"__deepcopy__"):
-                return x            # what its __deepcopy__ would return
-        # From here on Python code may run (attribute hooks, __deepcopy__,
-        # the reduce protocol): the GC must be running.
-        gc_resume(s)
-        reduce_kind = info.reduce_kind
-        # Read before anything runs: a hook may change the class, and with
-        # it the verdict `info` points to.
-        quiet = info.no_deepcopy_attr
-        copier = getattr(x, "__deepcopy__", None)
-        if copier is not None:
-            y = copier(real_memo(s))
-        else:
-            if not quiet:
-                # The lookup may have run code that changed the class or
-                # copyreg's table: look again.
-                registered = in_dispatch_table(tp)
-                reduce_kind = RK_LOOKUP
-            rv = reduce_value(x, tp, "deep", registered, reduce_kind)
-            if isinstance(rv, str):
-                return x
-            y = reconstruct(s, x, rv)
-            if s.memo is None:
-                # reconstruct() recorded y already, and the native memo
-                # keeps x alive: recording it again would change nothing.
+        registered = in_dispatch_table(tp)      # has a copyreg reductor
+        if not registered:
+            info.dispatch_epoch = epoch
+        return deep_instance(s, x, info, registered)
+    # An object that is its own copy is not memoized (stdlib rule).
+    if y is not x:
+        memoize(s, <PyObject*>x, <PyObject*>y)
+        keep_alive(s, <PyObject*>x)
+    return y
+
+
+cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
+    """Copy x, whose class has no copier in copy._deepcopy_dispatch and
+    whose verdict is info: the native paths, __deepcopy__, or the reduce
+    protocol."""
+    cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
+    cdef object y
+    if s.memo is None and not registered:
+        if info.kind == KIND_PLAIN:
+            y = deep_plain(s, x, info)
+            if y is not NotImplemented:
                 return y
+        elif info.kind == KIND_SELF and not instance_overrides(
+                <PyObject*>x, <PyObject*>"__deepcopy__"):
+            return x                # what its __deepcopy__ would return
+    # From here on Python code may run (attribute hooks, __deepcopy__,
+    # the reduce protocol): the GC must be running.
+    gc_resume(s)
+    # Read before anything runs: a hook may change the class, and with it
+    # the verdict `info` points to.
+    cdef int reduce_kind = info.reduce_kind
+    cdef bint quiet = info.no_deepcopy_attr
+    copier = getattr(x, "__deepcopy__", None)
+    if copier is not None:
+        y = copier(real_memo(s))
+    else:
+        if not quiet:
+            # The lookup may have run code that changed the class or
+            # copyreg's table: look again.
+            registered = in_dispatch_table(tp)
+            reduce_kind = RK_LOOKUP
+        rv = reduce_value(x, tp, "deep", registered, reduce_kind)
+        if isinstance(rv, str):
+            return x
+        y = reconstruct(s, x, rv)
+        if s.memo is None:
+            # reconstruct() recorded y already, and the native memo keeps x
+            # alive: recording it again would change nothing.
+            return y
     # An object that is its own copy is not memoized (stdlib rule).
     if y is not x:
         memoize(s, <PyObject*>x, <PyObject*>y)

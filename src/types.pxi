@@ -43,6 +43,8 @@ cdef struct TypeInfo:
     int reduce_kind         # a ReduceKind
     bint no_deepcopy_attr   # getattr(x, "__deepcopy__") only looks in the
                             # class (which has none) and x.__dict__: no code runs
+    uint64_t dispatch_epoch # fc_dispatch_epoch() when neither dispatch table
+                            # had an entry for the type (0: not known)
 
 
 cdef enum:
@@ -158,6 +160,7 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     entry.kind = kind
     entry.reduce_kind = reduce_kind
     entry.no_deepcopy_attr = no_deepcopy_attr
+    entry.dispatch_epoch = 0
     if entry.kind == KIND_PLAIN:
         entry.slotnames = <PyObject*>slotnames
         incref(entry.slotnames)

@@ -131,3 +131,29 @@ def test_objects_only_their_container_refers_to(impl, n):
         return [[i] if i % 3 else shared for i in range(n)] + [shared]
     _, y = _check(impl, make)
     assert y[-1] is y[0]
+
+
+class _Registered:
+    def __init__(self):
+        self.v = [1]
+
+    def __reduce__(self):
+        return (_Registered, ())
+
+
+@pytest.mark.parametrize("table", ["copyreg", "copy"])
+def test_dispatch_tables_changed_between_copies(impl, table):
+    import copyreg
+    x = [_Registered(), _Registered()]
+    impl.deepcopy(x)                    # the type's "no entry" answer is kept
+    if table == "copyreg":
+        registry, entry = copyreg.dispatch_table, lambda obj: (list, (["reg"],))
+    else:
+        registry, entry = copy._deepcopy_dispatch, lambda obj, memo: ["reg"]
+    registry[_Registered] = entry
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x) == [["reg"], ["reg"]]
+    finally:
+        del registry[_Registered]
+    y = impl.deepcopy(x)
+    assert type(y[0]) is _Registered and type(copy.deepcopy(x)[0]) is _Registered
