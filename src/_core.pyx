@@ -120,7 +120,7 @@ def deepcopy(x, memo=None):
         # A list of values that are their own copies needs no memo: copy it
         # in bulk.
         if tp == T_LIST and all_own_copies_list(<PyObject*>x):
-            return steal(PyList_GetSlice(<PyObject*>x, 0, PyList_GET_SIZE(<PyObject*>x)))
+            return steal(fc_copy_list_of_atomic(<PyObject*>x))
         s = native_session()
         kind = container_kind(tp)
         if kind != K_NONE:

@@ -249,6 +249,48 @@ static inline PyObject *fc_object_new(PyTypeObject *tp, PyObject *empty_args)
     return PyBaseObject_Type.tp_new(tp, empty_args, NULL);
 }
 
+/* Whole-container copies, made right after checking that every item is its
+ * own copy.  The check runs no Python code, but allocating the copy can start
+ * a collection of the cyclic GC, whose finalizers are Python code that can
+ * let another thread run and change the container in between (or, inside a
+ * frame's tight loop, free the items it is walking).  So the GC is held off
+ * while the copy is made: then nothing can run. */
+static inline PyObject *fc_copy_list_of_atomic(PyObject *list)
+{
+    int was_enabled = PyGC_Disable();
+    PyObject *copy = PyList_GetSlice(list, 0, PyList_GET_SIZE(list));
+    if (was_enabled)
+        PyGC_Enable();
+    return copy;
+}
+
+static inline PyObject *fc_copy_dict_of_atomic(PyObject *dict)
+{
+    int was_enabled = PyGC_Disable();
+    PyObject *copy = PyDict_Copy(dict);
+    if (was_enabled)
+        PyGC_Enable();
+    return copy;
+}
+
+static inline int fc_update_dict_of_atomic(PyObject *into, PyObject *dict)
+{
+    int was_enabled = PyGC_Disable();
+    int result = PyDict_Update(into, dict);
+    if (was_enabled)
+        PyGC_Enable();
+    return result;
+}
+
+static inline PyObject *fc_copy_set_of_atomic(PyObject *set, int frozen)
+{
+    int was_enabled = PyGC_Disable();
+    PyObject *copy = frozen ? PyFrozenSet_New(set) : PySet_New(set);
+    if (was_enabled)
+        PyGC_Enable();
+    return copy;
+}
+
 /* Append to a list, stealing the reference to item.  Writes straight into
    spare capacity (a list made by fc_list_with_capacity) and falls back to
    PyList_Append when there is none.  The list stays a valid list after every

@@ -8,7 +8,8 @@
 # tight loop, and stops at the first item that needs the general path: a
 # nested container (pushed as a new frame), or anything else (deep_other).
 # Since no Python code runs inside that loop, the containers cannot change
-# under it.
+# under it (a list or dict of atomic values copied whole from the loop is
+# allocated with the cyclic GC held off, so no finalizer runs either).
 #
 # Every PyObject* field of a frame is a strong reference or NULL;
 # frame_clear() releases them, so a frame can be abandoned at any point when
@@ -126,17 +127,17 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
 
 
 cdef enum:
-    # Dicts this large are always scanned for the bulk copy; below it, the
-    # scan is skipped (mostly) after this many misses in a row.
+    # Lists and dicts this large are always scanned for a bulk copy; smaller
+    # ones are (mostly) not after this many failed scans in a row.
     PRESCAN_ALWAYS_SIZE = 16
     PRESCAN_MISSES = 4
 
 
 cdef inline bint want_prescan(Session s, Py_ssize_t size):
-    """Is it worth scanning a dict of this size for a bulk copy?  The scan
-    pays off for dicts of atomic values and is wasted on the others; a copy
-    whose small dicts keep failing it stops scanning them but for one in 16
-    (so a change of pattern is noticed)."""
+    """Is it worth scanning a list or dict of this size for a bulk copy?
+    The scan pays off for containers of atomic values and is wasted on the
+    others; a copy whose small containers keep failing it stops scanning
+    them but for one in 16 (so a change of pattern is noticed)."""
     if size >= PRESCAN_ALWAYS_SIZE or s.prescan_misses < PRESCAN_MISSES:
         return True
     s.prescan_misses += 1
@@ -203,17 +204,16 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     dicts are copied without a frame of their own (JSON-like data is full
     of them)."""
     cdef PyObject* y
+    # (The copies are made with the GC held off: see fastcopy_helpers.h.  A
+    # caller's tight loop relies on it: no Python code runs in here.)
     if Py_TYPE(x) == T_LIST:
         if PyList_GET_SIZE(x) != 0 and not prescan_list(s, x):
             return 0
-        y = PyList_GetSlice(x, 0, PyList_GET_SIZE(x))
+        y = fc_copy_list_of_atomic(x)
     else:
-        if PyDict_GET_SIZE(x) == 0:
-            y = PyDict_New()
-        elif not prescan_dict(s, x):
+        if PyDict_GET_SIZE(x) != 0 and not prescan_dict(s, x):
             return 0
-        else:
-            y = PyDict_Copy(x)
+        y = fc_copy_dict_of_atomic(x)
     s.work += 1
     try:
         table_add_new(&s.table, x, y)
@@ -263,11 +263,11 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
             # Nothing to copy inside: the same result as inserting every
             # item, made by copying the table.
             if into == NULL:
-                f.dst = PyDict_Copy(src)
+                f.dst = fc_copy_dict_of_atomic(src)
             else:
                 incref(into)
                 f.dst = into
-                PyDict_Update(into, src)
+                fc_update_dict_of_atomic(into, src)
             f.pos = -1              # done
             return 0
         if into == NULL:
@@ -286,7 +286,7 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
             # The same set as rebuilding it from its items, made by copying
             # the hash table (stored hashes: no item is hashed or compared,
             # so no Python code runs).
-            f.dst = PySet_New(src) if kind == K_SET else PyFrozenSet_New(src)
+            f.dst = fc_copy_set_of_atomic(src, kind == K_FROZENSET)
             f.pos = -1              # done
             return 0
         # As set.__reduce__ does: snapshot now, build the copy from the

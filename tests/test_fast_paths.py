@@ -157,3 +157,44 @@ def test_dispatch_tables_changed_between_copies(impl, table):
         del registry[_Registered]
     y = impl.deepcopy(x)
     assert type(y[0]) is _Registered and type(copy.deepcopy(x)[0]) is _Registered
+
+
+def test_finalizer_changes_the_list_during_a_bulk_copy(impl):
+    # A list of small atomic lists (copied whole, from the list's tight
+    # loop) and hooks that leave a garbage cycle whose finalizer empties the
+    # source list; the GC collects at every allocation it is allowed to.
+    # Wherever the finalizer runs, the copy must neither crash nor read the
+    # freed items.  (The core holds the GC off while it allocates a whole-
+    # container copy: a CI run crashed here on 3.10 before it did, in a
+    # threaded test where a finalizer let another thread mutate the list.)
+    import gc
+
+    src = []
+
+    class Trap:
+        def __del__(self):
+            src.clear()
+
+    class Hook:
+        def __deepcopy__(self, memo):
+            trap = Trap()
+            trap.cycle = trap       # only the GC can free it
+            return Hook()
+
+    for i in range(60):
+        src.append(Hook() if i % 10 == 0 else [i, str(i)])
+    threshold = gc.get_threshold()
+    gc.collect()
+    # Empty the interpreter's free lists of lists and dicts, so that every
+    # new container is a GC allocation (which may start a collection).
+    hold = [([], {}) for _ in range(500)]
+    gc.set_threshold(1)
+    try:
+        y = impl.deepcopy(src)
+    finally:
+        gc.set_threshold(*threshold)
+        del hold
+        gc.collect()
+    assert type(y) is list
+    for item in y:
+        assert type(item) is Hook or (type(item) is list and len(item) == 2)
