@@ -77,7 +77,8 @@ static void fc_stack_lookup(void)
 
 /* The lowest safe stack address of this thread, NULL if unknown.  Reading
    a thread-local from a shared library is a function call, so a deepcopy()
-   call reads it once and keeps it (in its Session). */
+   call reads it at most once, when a hook level first needs it, and keeps
+   it (in its Session). */
 static inline char *fc_thread_stack_floor(void)
 {
     if (!fc_stack_looked_up)

@@ -225,7 +225,8 @@ cdef class Session:
     cdef object keep_alive_key  # id(memo), made once
     cdef Py_ssize_t work        # containers and instances made so far
     cdef Py_ssize_t prescan_misses  # dict scans for a bulk copy that failed (walk.pxi)
-    cdef const char* stack_floor    # fc_thread_stack_floor() of the calling thread
+    cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
+    cdef bint stack_floor_known     # thread, read when a hook first needs it
     cdef MemoTable table
 
     def __dealloc__(self):
@@ -262,14 +263,11 @@ cdef inline void gc_resume(Session s) noexcept:
 
 
 cdef inline Session native_session():
-    cdef Session s = Session.__new__(Session)
-    s.stack_floor = fc_thread_stack_floor()
-    return s
+    return Session.__new__(Session)
 
 
 cdef inline Session mapping_session(object memo):
     cdef Session s = Session.__new__(Session)
-    s.stack_floor = fc_thread_stack_floor()
     s.memo = memo
     s.memo_is_dict = type(memo) is dict
     return s

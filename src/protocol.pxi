@@ -26,7 +26,7 @@ cdef object deep_any(Session s, object x):
     if kind != K_NONE:
         if s.memo is None and bulk_candidate(p):
             if bulk_worth_trying(s, p) and bulk_copy(s, p, &y):
-                return steal(y)
+                return <object>y
             return steal(walk(s, p, kind, False, NULL, True))
         return steal(walk(s, p, kind, False))
     return deep_other(s, x)
@@ -43,6 +43,9 @@ cdef object deep_other(Session s, object x):
     # Hooks and reduce values can nest without bound (a linked list of
     # instances), so this level counts against the recursion limit, and
     # must find room on the thread's C stack.
+    if not s.stack_floor_known:
+        s.stack_floor = fc_thread_stack_floor()
+        s.stack_floor_known = True
     fc_check_stack(s.stack_floor)
     fc_enter_recursive_call(" while deep-copying an object")
     try:
@@ -96,7 +99,13 @@ cdef object deep_other_unguarded(Session s, object x):
         if not registered:
             info.dispatch_epoch = epoch
         return deep_instance(s, x, info, registered)
-    # An object that is its own copy is not memoized (stdlib rule).
+    return recorded(s, x, y)
+
+
+cdef inline object recorded(Session s, object x, object y):
+    """y, recorded in the memo as the copy of x (with x kept alive), unless
+    it is x itself: an object that is its own copy is not memoized (stdlib
+    rule)."""
     if y is not x:
         memoize(s, <PyObject*>x, <PyObject*>y)
         keep_alive(s, <PyObject*>x)
@@ -141,11 +150,7 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
             # reconstruct() recorded y already, and the native memo keeps x
             # alive: recording it again would change nothing.
             return y
-    # An object that is its own copy is not memoized (stdlib rule).
-    if y is not x:
-        memoize(s, <PyObject*>x, <PyObject*>y)
-        keep_alive(s, <PyObject*>x)
-    return y
+    return recorded(s, x, y)
 
 
 cdef object reduce_value(object x, PyTypeObject* tp, str kind,

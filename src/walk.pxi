@@ -200,9 +200,9 @@ cdef inline bint bulk_worth_trying(Session s, PyObject* x):
 cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     """With the native memo, for a bulk_candidate x (not in the memo) whose
     items are all their own copies: copy it whole, memoize it, set *out to
-    the copy (a new reference) and return 1; else return 0.  Such lists and
-    dicts are copied without a frame of their own (JSON-like data is full
-    of them)."""
+    the copy (borrowed: the memo owns it, so to callers it is a memo hit)
+    and return 1; else return 0.  Such lists and dicts are copied without a
+    frame of their own (JSON-like data is full of them)."""
     cdef PyObject* y
     # (The copies are made with the GC held off: see fastcopy_helpers.h.  A
     # caller's tight loop relies on it: no Python code runs in here.)
@@ -217,9 +217,8 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     s.work += 1
     try:
         table_add_new(&s.table, x, y)
-    except BaseException:
-        decref(y)
-        raise
+    finally:
+        decref(y)                   # the table holds it from here on
     out[0] = y
     return 1
 
@@ -373,16 +372,13 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 hit = table_get(&s.table, item)
                 if hit == NULL:
                     f.child_scanned = bulk_candidate(item)
-                    if (f.child_scanned and bulk_worth_trying(s, item)
+                    if not (f.child_scanned and bulk_worth_trying(s, item)
                             and bulk_copy(s, item, &hit)):
+                        incref(item)
                         f.pos += 1
-                        fc_list_append_steal(f.dst, hit)
-                        continue
-                    incref(item)
-                    f.pos += 1
-                    child[0] = item
-                    f.child_checked = True
-                    return 1
+                        child[0] = item
+                        f.child_checked = True
+                        return 1
                 item = hit
             f.pos += 1
             incref(item)
@@ -425,16 +421,6 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                             and bulk_copy(s, v, &hit)):
                         f.child_checked = True
                         return dict_yield_value(f, k, v, child, PH_VALUE_KEY_OWN)
-                    # The copy is a new reference: store it and drop ours.
-                    if s.gc_paused and not native_hash(k):
-                        gc_resume(s)
-                    incref(k)
-                    try:
-                        PyDict_SetItem(f.dst, k, hit)
-                    finally:
-                        decref(k)
-                        decref(hit)
-                    continue
                 v = hit
             # Held across the insertion: hashing k can run code (a weakref
             # hashes its referent) that could drop them.
