@@ -76,7 +76,7 @@ cdef PyTypeObject* T_SET = <PyTypeObject*>set
 cdef PyTypeObject* T_BYTEARRAY = <PyTypeObject*>bytearray
 
 
-cdef inline bint is_deep_atomic(PyTypeObject* tp):
+cdef inline bint is_deep_atomic(PyTypeObject* tp) noexcept:
     # Most frequent first.
     return (tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT
             or tp == T_BOOL or tp == T_BYTES or tp == T_FUNCTION
@@ -85,7 +85,7 @@ cdef inline bint is_deep_atomic(PyTypeObject* tp):
             or tp == T_PROPERTY or tp == T_ELLIPSIS or tp == T_NOTIMPLEMENTED)
 
 
-cdef inline bint is_shallow_atomic(PyTypeObject* tp):
+cdef inline bint is_shallow_atomic(PyTypeObject* tp) noexcept:
     return (is_deep_atomic(tp) or tp == T_TUPLE or tp == T_FROZENSET
             or tp == T_SLICE)
 

@@ -50,6 +50,10 @@ cdef extern from "Python.h":
     PyObject* PyObject_GenericGetDict(PyObject* o, void* context) except NULL
     int PyObject_GenericSetDict(PyObject* o, PyObject* value, void* context) except -1
     PyObject* PyObject_GetAttr(PyObject* o, PyObject* name)
+    PyObject* PyObject_Call(PyObject* f, PyObject* args, PyObject* kwargs) except NULL
+    PyObject* PyObject_CallNoArgs(PyObject* f) except NULL
+    PyObject* PyObject_CallOneArg(PyObject* f, PyObject* arg) except NULL
+    int PyObject_IsTrue(PyObject* o) except -1
     int PyObject_SetAttr(PyObject* o, PyObject* name, PyObject* value) except -1
     bint PyErr_ExceptionMatches(PyObject* exc)
     void PyErr_Clear()

@@ -48,18 +48,18 @@ cdef struct MemoTable:
     MemoEntry small[SMALL_MEMO]
 
 
-cdef inline IndexSlot index_slot(uint64_t hash, Py_ssize_t position):
+cdef inline IndexSlot index_slot(uint64_t hash, Py_ssize_t position) noexcept:
     return (hash << 32) | <IndexSlot>(position + 1)
 
 
-cdef inline MemoEntry* slot_entry(MemoTable* t, IndexSlot slot, uint32_t tag):
+cdef inline MemoEntry* slot_entry(MemoTable* t, IndexSlot slot, uint32_t tag) noexcept:
     """The entry of a used slot if its tag matches, else NULL."""
     if <uint32_t>(slot >> 32) != tag:
         return NULL
     return &t.entries[<Py_ssize_t><uint32_t>slot - 1]
 
 
-cdef inline PyObject* table_get(MemoTable* t, PyObject* key):
+cdef inline PyObject* table_get(MemoTable* t, PyObject* key) noexcept:
     """The copy recorded for key (a borrowed reference), or NULL."""
     cdef Py_ssize_t i, mask
     cdef uint64_t h
@@ -247,7 +247,7 @@ cdef enum:
     GC_PAUSE_AFTER = 256
 
 
-cdef inline bint gc_pause(Session s):
+cdef inline bint gc_pause(Session s) noexcept:
     """Pause the GC if it is enabled; True if this call paused it."""
     if s.gc_paused or not PyGC_IsEnabled():
         return False

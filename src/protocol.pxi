@@ -153,6 +153,9 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
     return recorded(s, x, y)
 
 
+cdef object protocol_4 = 4          # the protocol the stdlib asks reductors for
+
+
 cdef object reduce_value(object x, PyTypeObject* tp, str kind,
                          bint registered=True, int reduce_kind=RK_LOOKUP):
     """The reduce value of x, found the way the stdlib looks for it.
@@ -172,13 +175,14 @@ cdef object reduce_value(object x, PyTypeObject* tp, str kind,
         # What getattr(x, "__reduce_ex__")(4) would do, minus a bound method.
         if reduce_kind == RK_OBJECT:
             return object_reduce_ex(x, 4)
-        return getattr(x, "__reduce__")()
+        method = getattr(x, "__reduce__")
+        return steal(PyObject_CallNoArgs(<PyObject*>method))
     method = getattr(x, "__reduce_ex__", None)
     if method is not None:
-        return method(4)
+        return steal(PyObject_CallOneArg(<PyObject*>method, <PyObject*>protocol_4))
     method = getattr(x, "__reduce__", None)
     if method:
-        return method()
+        return steal(PyObject_CallNoArgs(<PyObject*>method))
     raise Error("un(%s)copyable object of type %s" % (kind, <object>tp))
 
 
@@ -213,46 +217,66 @@ cdef object copy_args(Session s, object args):
 cdef object reconstruct(Session s, object x, object rv):
     """Build the copy from a reduce value; s is None for a shallow copy.
 
-    rv is only read, never modified.
+    rv is only read, never modified.  The frequent shape - (func, args) or
+    (func, args, state) - stays in this short function; the rest of the
+    state handling and the list/dict items are in reconstruct_rest().
     """
-    cdef tuple parts
-    if type(rv) is tuple:
-        parts = <tuple>rv
-    else:
+    cdef object parts = rv
+    if type(rv) is not tuple:
         try:
             parts = tuple(rv)
         except TypeError:
             raise reduce_not_iterable_error(x, rv) from None
-    cdef Py_ssize_t n = len(parts)
+    cdef PyObject* p = <PyObject*>parts
+    cdef Py_ssize_t n = PyTuple_GET_SIZE(p)
     if n < 2 or n > 5:
         raise reduce_arity_error(x, rv)
-    func = parts[0]
-    args = parts[1]
-    state = parts[2] if n > 2 else None
-    listiter = parts[3] if n > 3 else None
-    dictiter = parts[4] if n > 4 else None
-    cdef bint deep = s is not None
-
-    if deep and args:
-        args = copy_args(s, args)
-    elif type(args) is not tuple:
-        args = tuple(args)          # as func(*args) would
-    if func is copyreg_newobj and len(<tuple>args) >= 1:
-        # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
-        # it directly saves a Python-level frame.
-        cls = args[0]
-        if (len(<tuple>args) == 1 and PyType_Check(<PyObject*>cls)
-                and fc_uses_object_new(<PyTypeObject*>cls)
-                and fc_has_type_getattr(Py_TYPE(<PyObject*>cls))):
-            # cls.__new__ is object.__new__: call its C function.
-            y = steal(fc_object_new(<PyTypeObject*>cls, <PyObject*>empty_tuple))
+    # Borrowed: the tuple `parts` holds its items while this runs.
+    cdef PyObject* func = PyTuple_GET_ITEM(p, 0)
+    cdef PyObject* args = PyTuple_GET_ITEM(p, 1)
+    cdef object call_args
+    if Py_TYPE(args) == T_TUPLE:
+        if s is not None and PyTuple_GET_SIZE(args) != 0:
+            call_args = copy_args(s, <object>args)
         else:
-            y = getattr(cls, "__new__")(*args)
+            call_args = <object>args
+    elif s is not None and PyObject_IsTrue(args):
+        call_args = copy_args(s, <object>args)
     else:
-        y = func(*args)
-    if deep:
+        call_args = tuple(<object>args)     # as func(*args) would
+    cdef object y
+    if func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) == 1 \
+            and new_with_object_new(PyTuple_GET_ITEM(<PyObject*>call_args, 0)):
+        # copyreg.__newobj__(cls) is cls.__new__(cls), here object.__new__:
+        # its C function is called directly (no Python-level frame).
+        y = steal(fc_object_new(<PyTypeObject*>PyTuple_GET_ITEM(<PyObject*>call_args, 0),
+                                <PyObject*>empty_tuple))
+    elif func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) >= 1:
+        # Saves the Python-level frame of copyreg.__newobj__.
+        y = getattr(<object>PyTuple_GET_ITEM(<PyObject*>call_args, 0), "__new__")(*call_args)
+    else:
+        y = steal(PyObject_Call(func, <PyObject*>call_args, NULL))
+    if s is not None:
         memoize(s, <PyObject*>x, <PyObject*>y)
+    if n > 2:
+        reconstruct_rest(s, y, p, n)
+    return y
 
+
+cdef inline bint new_with_object_new(PyObject* cls):
+    """Is cls a class whose __new__ is object.__new__ (as its metaclass
+    finds it)?"""
+    return (PyType_Check(cls) and fc_uses_object_new(<PyTypeObject*>cls)
+            and fc_has_type_getattr(Py_TYPE(cls)))
+
+
+cdef int reconstruct_rest(Session s, object y, PyObject* parts, Py_ssize_t n) except -1:
+    """The state, list items and dict items of a reduce value (parts, a
+    tuple of n items), applied to y as the stdlib's _reconstruct does."""
+    cdef bint deep = s is not None
+    state = <object>PyTuple_GET_ITEM(parts, 2)
+    listiter = <object>PyTuple_GET_ITEM(parts, 3) if n > 3 else None
+    dictiter = <object>PyTuple_GET_ITEM(parts, 4) if n > 4 else None
     if state is not None:
         if deep:
             state = deep_any(s, state)
@@ -292,4 +316,4 @@ cdef object reconstruct(Session s, object x, object rv):
                 key = deep_any(s, key)
                 value = deep_any(s, value)
             y[key] = value
-    return y
+    return 0

@@ -116,7 +116,7 @@ cdef bint compute_self_copy(object cls) except -1:
     return False
 
 
-cdef inline TypeInfo* type_info_peek(PyTypeObject* tp):
+cdef inline TypeInfo* type_info_peek(PyTypeObject* tp) noexcept:
     """The cached verdict for tp, or NULL.  Runs no Python code."""
     cdef TypeInfo* entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
     cdef unsigned int version
@@ -194,7 +194,7 @@ cdef bint surely_not_in_instance_dict(PyObject* x, PyObject* name) except -1:
     return PyErr_Occurred() == NULL or raise_current()
 
 
-cdef inline bint atomic_tuple(PyObject* t, int depth):
+cdef inline bint atomic_tuple(PyObject* t, int depth) noexcept:
     """A tuple made of atomic objects (and such tuples, up to a few levels):
     deepcopy returns it unchanged and records nothing in the memo."""
     cdef Py_ssize_t i
@@ -211,7 +211,7 @@ cdef inline bint atomic_tuple(PyObject* t, int depth):
     return True
 
 
-cdef inline bint native_hash(PyObject* o):
+cdef inline bint native_hash(PyObject* o) noexcept:
     """Hashing o (and comparing it for equality) runs no Python code: an
     atomic object other than a weakref (which hashes its referent), or a
     tuple of such objects."""
@@ -221,7 +221,7 @@ cdef inline bint native_hash(PyObject* o):
     return native_hash_slow(o)
 
 
-cdef bint native_hash_slow(PyObject* o):
+cdef bint native_hash_slow(PyObject* o) noexcept:
     cdef PyTypeObject* tp = Py_TYPE(o)
     cdef Py_ssize_t i
     if tp == T_TUPLE:
@@ -237,12 +237,19 @@ cdef inline bint own_copy(PyObject* o) except -1:
     the native memo (a mapping memo is consulted first, for everything).
     Runs no Python code."""
     cdef PyTypeObject* tp = Py_TYPE(o)
-    cdef TypeInfo* info
     # The most frequent types first; lists and dicts are never their own copy.
     if tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT or tp == T_BOOL:
         return True
     if tp == T_LIST or tp == T_DICT:
         return False
+    return own_copy_other(o)
+
+
+cdef bint own_copy_other(PyObject* o) except -1:
+    """own_copy() for the less frequent types (kept out of line so that the
+    checks above are inlined into the item loops)."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    cdef TypeInfo* info
     if tp == T_TUPLE:
         return atomic_tuple(o, 0)
     if is_deep_atomic(tp):

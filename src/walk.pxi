@@ -106,13 +106,20 @@ cdef inline int note_copy(Session s, Frame* f) except -1:
     atomic values is recorded when it is finished.  No Python code runs in
     between, so nobody can tell the difference.
     """
+    # (The check is split from the recording so that it is inlined into the
+    # item loops, which call this for every item.)
     if not f.memoized:
-        f.memoized = True
-        if s.memo is None:
-            # New: it was not in the memo when its frame was opened.
-            table_add_new(&s.table, f.src, f.dst)
-        else:
-            memoize(s, f.src, f.dst)
+        note_copy_now(s, f)
+    return 0
+
+
+cdef int note_copy_now(Session s, Frame* f) except -1:
+    f.memoized = True
+    if s.memo is None:
+        # New: it was not in the memo when its frame was opened.
+        table_add_new(&s.table, f.src, f.dst)
+    else:
+        memoize(s, f.src, f.dst)
     return 0
 
 
@@ -133,7 +140,7 @@ cdef enum:
     PRESCAN_MISSES = 4
 
 
-cdef inline bint want_prescan(Session s, Py_ssize_t size):
+cdef inline bint want_prescan(Session s, Py_ssize_t size) noexcept:
     """Is it worth scanning a list or dict of this size for a bulk copy?
     The scan pays off for containers of atomic values and is wasted on the
     others; a copy whose small containers keep failing it stops scanning
@@ -183,11 +190,11 @@ cdef bint all_own_copies_set(PyObject* st) except -1:
     return result
 
 
-cdef inline bint bulk_candidate(PyObject* x):
+cdef inline bint bulk_candidate(PyObject* x) noexcept:
     return Py_TYPE(x) == T_LIST or Py_TYPE(x) == T_DICT
 
 
-cdef inline bint bulk_worth_trying(Session s, PyObject* x):
+cdef inline bint bulk_worth_trying(Session s, PyObject* x) noexcept:
     """For a bulk_candidate x: is it worth scanning for a bulk copy?"""
     cdef Py_ssize_t n
     if Py_TYPE(x) == T_LIST:
@@ -223,7 +230,7 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     return 1
 
 
-cdef bint all_native_hash(PyObject* l):
+cdef bint all_native_hash(PyObject* l) noexcept:
     cdef Py_ssize_t i
     for i in range(PyList_GET_SIZE(l)):
         if not native_hash(PyList_GET_ITEM(l, i)):
@@ -341,7 +348,7 @@ cdef inline int dict_fetch(Frame* f, PyObject** k, PyObject** v) except -1:
 
 
 cdef inline int dict_yield_value(Frame* f, PyObject* k, PyObject* v, PyObject** child,
-                                 int phase):
+                                 int phase) noexcept:
     """Start the general path for a dict item: the value is handed out,
     the key waits in the frame (phase PH_VALUE or PH_VALUE_KEY_OWN)."""
     incref(k)
