@@ -9,9 +9,17 @@ Options for `python setup.py build_ext` (or environment variables for
   FASTCOPY_SANITIZE=address,undefined
                          build with AddressSanitizer / UndefinedBehaviorSanitizer
                          (run with LD_PRELOAD of the sanitizer runtime; see README)
+  FASTCOPY_PGO=0         no profile-guided build (by default, a gcc build is
+                         profile-guided: see build_ext.build_extension); =1
+                         makes a failure of the profile-guided build an error
+                         instead of a fallback to a plain build
 """
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
@@ -19,6 +27,8 @@ from setuptools.command.build_py import build_py as _build_py
 
 DEBUG = os.environ.get("FASTCOPY_DEBUG", "") not in ("", "0")
 SANITIZE = os.environ.get("FASTCOPY_SANITIZE", "")
+PGO = os.environ.get("FASTCOPY_PGO", "auto")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _compile_flags():
@@ -66,6 +76,72 @@ class build_ext(_build_ext):
             include_path=["src"],
         )
         super().finalize_options()
+
+    def build_extension(self, ext):
+        """With gcc, a profile-guided build: compile with -fprofile-generate,
+        run src/pgo_workload.py with that build, compile again with the
+        profile.  The profile tells the compiler which paths are hot, and it
+        lays them out together: measured on x86-64, the copies that go
+        through the reduce protocol and hooks (which interleave the core with
+        the interpreter) run 5-20% faster, mostly from fewer instruction-
+        cache misses.  Falls back to a plain build if any step fails (say,
+        when the built module cannot run on the build machine)."""
+        if PGO == "0" or DEBUG or SANITIZE or not _is_gcc(self.compiler):
+            return super().build_extension(ext)
+        compile_args, link_args = list(ext.extra_compile_args), list(ext.extra_link_args)
+        force = self.force
+        self.force = True           # both builds compile, whatever the timestamps say
+        profile_dir = tempfile.mkdtemp(prefix="fastcopy-pgo-")
+        try:
+            try:
+                ext.extra_compile_args = compile_args + ["-fprofile-generate=" + profile_dir]
+                ext.extra_link_args = link_args + ["-fprofile-generate=" + profile_dir]
+                super().build_extension(ext)
+                print("fastcopy: training run for the profile-guided build", flush=True)
+                self._run_pgo_workload(ext)
+                ext.extra_compile_args = compile_args + [
+                    "-fprofile-use=" + profile_dir, "-fprofile-correction", "-Wno-missing-profile"]
+                ext.extra_link_args = link_args
+                super().build_extension(ext)
+            except Exception as exc:
+                if PGO == "1":
+                    raise
+                self.warn("fastcopy: profile-guided build failed (%s); building without a profile" % exc)
+                ext.extra_compile_args, ext.extra_link_args = compile_args, link_args
+                super().build_extension(ext)
+        finally:
+            ext.extra_compile_args, ext.extra_link_args = compile_args, link_args
+            self.force = force
+            shutil.rmtree(profile_dir, ignore_errors=True)
+
+    def _run_pgo_workload(self, ext):
+        """Run the training workload against the instrumented build, as a
+        fastcopy package assembled in a temporary directory (so that no other
+        build of the core can be imported instead)."""
+        built = self.get_ext_fullpath(ext.name)
+        with tempfile.TemporaryDirectory(prefix="fastcopy-pgo-run-") as tmp:
+            package = os.path.join(tmp, "fastcopy")
+            os.mkdir(package)
+            for name in os.listdir(os.path.join(HERE, "fastcopy")):
+                if name.endswith(".py"):
+                    shutil.copy(os.path.join(HERE, "fastcopy", name), package)
+            shutil.copy(built, package)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("FASTCOPY_")}
+            subprocess.run([sys.executable, "-I", os.path.join(HERE, "src", "pgo_workload.py"), tmp],
+                           check=True, timeout=900, env=env, cwd=tmp)
+
+
+def _is_gcc(compiler):
+    """Is the C compiler gcc (whose profile files need no merge step)?"""
+    command = getattr(compiler, "compiler_so", None)
+    if os.name == "nt" or not command:
+        return False
+    try:
+        out = subprocess.run([command[0], "--version"], capture_output=True, text=True,
+                             timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "Free Software Foundation" in out and "clang" not in out.lower()
 
 
 class build_py(_build_py):
