@@ -91,5 +91,6 @@ cdef extern from "fastcopy_helpers.h":
     PyObject* fc_dict_with_capacity(Py_ssize_t n) except NULL
     PyObject* fc_copy_list_of_atomic(PyObject* l) except NULL
     PyObject* fc_copy_dict_of_atomic(PyObject* d) except NULL
+    int fc_dict_scan_atomic(PyObject* d)
     int fc_update_dict_of_atomic(PyObject* into, PyObject* d) except -1
     PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen) except NULL

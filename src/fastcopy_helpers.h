@@ -256,6 +256,98 @@ static inline PyObject *fc_object_new(PyTypeObject *tp, PyObject *empty_args)
  * let another thread run and change the container in between (or, inside a
  * frame's tight loop, free the items it is walking).  So the GC is held off
  * while the copy is made: then nothing can run. */
+/* Reading a dict's entries in place, for the scan that decides whether a
+ * dict of atomic values can be copied whole.  PyDict_Next costs a call and
+ * several checks per item, more than copying the table; these mirror the
+ * private layout of the keys object (Objects/dict-common.h in 3.10,
+ * Include/internal/pycore_dict.h in 3.11-3.13).  Other versions and
+ * free-threaded builds are not mirrored: the scan answers "don't know" and
+ * the caller uses PyDict_Next. */
+#if !defined(Py_GIL_DISABLED) && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
+#define FC_DICT_LAYOUT 311
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;            /* 0 general, 1 all keys exact str, 2 split */
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];          /* then the entries */
+} fc_dict_keys;
+#elif PY_VERSION_HEX >= 0x030A0000 && PY_VERSION_HEX < 0x030B0000
+#define FC_DICT_LAYOUT 310
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    Py_ssize_t dk_size;
+    void *dk_lookup;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} fc_dict_keys;
+#endif
+
+typedef struct { Py_hash_t hash; PyObject *key; PyObject *value; } fc_general_entry;
+typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
+
+/* An exact str, int, float, bool or None: its own deep copy. */
+static inline int fc_plainly_atomic(PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    return tp == &PyUnicode_Type || tp == &PyLong_Type || tp == &PyFloat_Type
+        || o == Py_None || tp == &PyBool_Type;
+}
+
+/* 1: every key and value of dict is plainly atomic; 0: a value or key is an
+ * exact list or dict (never its own copy); -1: don't know (another type, or
+ * a layout not mirrored here). Reads only; runs no code. */
+static inline int fc_dict_scan_atomic(PyObject *dict)
+{
+#ifdef FC_DICT_LAYOUT
+    PyDictObject *mp = (PyDictObject *)dict;
+    fc_dict_keys *dk = (fc_dict_keys *)mp->ma_keys;
+    Py_ssize_t i, n = dk->dk_nentries;
+    int result = 1;
+    if (mp->ma_values != NULL)
+        return -1;              /* split table: values kept apart */
+#if FC_DICT_LAYOUT == 311
+    char *entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
+    if (dk->dk_kind == 1) {
+        /* Keys are all exact str (the dict turns general otherwise). */
+        fc_str_key_entry *e = (fc_str_key_entry *)entries;
+        for (i = 0; i < n; i++) {
+            PyObject *v = e[i].value;
+            if (v == NULL || fc_plainly_atomic(v))
+                continue;       /* NULL: a deleted entry */
+            if (PyList_CheckExact(v) || PyDict_CheckExact(v))
+                return 0;
+            result = -1;
+        }
+        return result;
+    }
+    if (dk->dk_kind != 0)
+        return -1;
+#else
+    Py_ssize_t size = dk->dk_size;
+    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
+    char *entries = dk->dk_indices + (size_t)size * index_bytes;
+#endif
+    fc_general_entry *g = (fc_general_entry *)entries;
+    for (i = 0; i < n; i++) {
+        PyObject *k = g[i].key, *v = g[i].value;
+        if (v == NULL || (fc_plainly_atomic(k) && fc_plainly_atomic(v)))
+            continue;
+        if (PyList_CheckExact(v) || PyDict_CheckExact(v))
+            return 0;
+        result = -1;
+    }
+    return result;
+#else
+    (void)dict;
+    return -1;
+#endif
+}
+
 static inline PyObject *fc_copy_list_of_atomic(PyObject *list)
 {
     int was_enabled = PyGC_Disable();

@@ -127,6 +127,10 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
     cdef Py_ssize_t pos = 0
     cdef PyObject* k
     cdef PyObject* v
+    # The quick scan reads the entries in place; it settles most dicts.
+    cdef int quick = fc_dict_scan_atomic(d)
+    if quick >= 0:
+        return quick
     while PyDict_Next(d, &pos, &k, &v):
         if not own_copy(k) or not own_copy(v):
             return False

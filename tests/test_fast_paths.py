@@ -198,3 +198,65 @@ def test_finalizer_changes_the_list_during_a_bulk_copy(impl):
     assert type(y) is list
     for item in y:
         assert type(item) is Hook or (type(item) is list and len(item) == 2)
+
+
+class _Key(str):
+    """A str subclass: not atomic (copied through the reduce protocol), and
+    a dict with such a key keeps its keys in the general layout."""
+
+
+class _Hooked:
+    def __deepcopy__(self, memo):
+        return "hooked"
+
+
+@pytest.mark.parametrize("shape", [
+    "str_keys", "str_keys_deleted", "int_keys_1e5", "int_keys_deleted",
+    "str_subclass_key", "hook_value", "tuple_value", "list_value_last",
+    "bytes_and_bools", "instance_dict",
+])
+def test_dict_scan_reads_every_layout(impl, shape):
+    # The scan for a bulk copy reads dict entries in place on 3.10-3.13:
+    # str-keyed and general tables, index widths of 1-4 bytes, deleted
+    # entries, split (instance) dicts; a value that is not atomic anywhere in
+    # the table must send the dict down the item-by-item path.
+    def make():
+        if shape == "str_keys":
+            return {"k%d" % i: i for i in range(300)}
+        if shape == "str_keys_deleted":
+            d = {"k%d" % i: i for i in range(300)}
+            for i in range(0, 300, 3):
+                del d["k%d" % i]
+            d["late"] = [1]         # after the deleted entries
+            return d
+        if shape == "int_keys_1e5":
+            d = {i: float(i) for i in range(100_000)}
+            d[-1] = [2]
+            return d
+        if shape == "int_keys_deleted":
+            d = {i: None for i in range(70_000)}
+            for i in range(0, 70_000, 2):
+                del d[i]
+            return d
+        if shape == "str_subclass_key":
+            return {"a": 1, _Key("b"): 2, "c": 3.5}
+        if shape == "hook_value":
+            return {"k%d" % i: i for i in range(50)} | {"h": _Hooked()}
+        if shape == "tuple_value":
+            return {"a": (1, 2), "b": (3, [4])}
+        if shape == "list_value_last":
+            return {"k%d" % i: "v" for i in range(1000)} | {"z": ["mutable"]}
+        if shape == "bytes_and_bools":
+            return {"a": b"x", "b": True, "c": None, 4: False, 5.5: "s"}
+        obj = type("Obj", (), {})()
+        obj.a, obj.b = 1, [2]
+        return [obj.__dict__, obj]
+    x, y = _check(impl, make)
+    if shape == "str_subclass_key":
+        key = next(k for k in y if type(k) is _Key)
+        assert key == "b" and key is not next(k for k in x if type(k) is _Key)
+    if shape == "hook_value":
+        assert y["h"] == "hooked"
+    if shape in ("str_keys_deleted", "int_keys_1e5", "list_value_last"):
+        late = {"str_keys_deleted": "late", "int_keys_1e5": -1, "list_value_last": "z"}[shape]
+        assert y[late] == x[late] and y[late] is not x[late]
