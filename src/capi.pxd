@@ -84,7 +84,8 @@ cdef extern from "fastcopy_helpers.h":
     bint fc_has_type_getattr(PyTypeObject* meta)
     bint fc_uses_object_new(PyTypeObject* tp)
     bint fc_has_instance_dict(PyTypeObject* tp)
-    bint fc_peek_instance_dict(PyObject* x, PyObject** dict)
+    bint fc_peek_instance_dict(PyObject* x, PyObject** dict, void** shared_keys)
+    bint fc_shared_keys_lack(void* shared_keys, PyObject* name)
     PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL
     int fc_list_append_steal(PyObject* l, PyObject* item) except -1
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL

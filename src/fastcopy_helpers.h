@@ -218,44 +218,6 @@ static inline int fc_uses_object_new(PyTypeObject *tp)
     return tp->tp_new == PyBaseObject_Type.tp_new;
 }
 
-/* The instance's own __dict__, looked at without creating it: 1 with *dict
-   set (borrowed; NULL when there is none yet), or 0 when that cannot be
-   told without creating it (an instance of a Python class since 3.11 keeps
-   its attributes outside any dict object until __dict__ is asked for). */
-static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict)
-{
-    PyTypeObject *tp = Py_TYPE(x);
-    *dict = NULL;
-#ifdef Py_TPFLAGS_MANAGED_DICT
-    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
-        return 0;
-#endif
-    if (tp->tp_dictoffset == 0)
-        return 1;
-    if (tp->tp_dictoffset < 0)
-        return 0;
-    *dict = *(PyObject **)((char *)x + tp->tp_dictoffset);
-    return 1;
-}
-
-static inline int fc_has_instance_dict(PyTypeObject *tp)
-{
-    return tp->tp_dictoffset != 0;
-}
-
-/* object.__new__(tp): what copyreg.__newobj__(tp) runs for a class that
-   keeps object's __new__. */
-static inline PyObject *fc_object_new(PyTypeObject *tp, PyObject *empty_args)
-{
-    return PyBaseObject_Type.tp_new(tp, empty_args, NULL);
-}
-
-/* Whole-container copies, made right after checking that every item is its
- * own copy.  The check runs no Python code, but allocating the copy can start
- * a collection of the cyclic GC, whose finalizers are Python code that can
- * let another thread run and change the container in between (or, inside a
- * frame's tight loop, free the items it is walking).  So the GC is held off
- * while the copy is made: then nothing can run. */
 /* Reading a dict's entries in place, for the scan that decides whether a
  * dict of atomic values can be copied whole.  PyDict_Next costs a call and
  * several checks per item, more than copying the table; these mirror the
@@ -289,6 +251,117 @@ typedef struct {
 
 typedef struct { Py_hash_t hash; PyObject *key; PyObject *value; } fc_general_entry;
 typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
+
+/* The instance's own __dict__, looked at without creating it: 1 with *dict
+   set (borrowed; NULL when there is none yet), or 0 when that cannot be
+   told without creating it.  An instance of a Python class since 3.11 keeps
+   its attributes outside any dict object until __dict__ is asked for
+   ("inline values", named by the class's shared keys): then *dict is NULL
+   and *shared_keys is those keys (the names the values may be under).  The
+   managed-dict layout is mirrored for 3.11-3.13 with the GIL (see
+   Include/internal/pycore_object.h); elsewhere such instances answer 0. */
+static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **shared_keys)
+{
+    PyTypeObject *tp = Py_TYPE(x);
+    *dict = NULL;
+    *shared_keys = NULL;
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+        void *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+#if PY_VERSION_HEX >= 0x030D0000
+        /* 3.13: the dict pointer three words before the object; the values
+           right after the object header, with a `valid` flag. */
+        *dict = *(PyObject **)((char *)x - 3 * sizeof(PyObject *));
+        if (*dict != NULL)
+            return 1;
+        if (!(tp->tp_flags & Py_TPFLAGS_INLINE_VALUES))
+            return 1;           /* no attributes yet */
+        if (tp->tp_basicsize != sizeof(PyObject) || keys == NULL
+                || !((uint8_t *)((char *)x + sizeof(PyObject)))[3])
+            return 0;
+        *shared_keys = keys;
+        return 1;
+#elif PY_VERSION_HEX >= 0x030C0000
+        /* 3.12: three words before the object, the dict or (tagged with
+           the low bit) the values. */
+        uintptr_t dict_or_values = *(uintptr_t *)((char *)x - 3 * sizeof(PyObject *));
+        if (dict_or_values & 1) {
+            if (keys == NULL)
+                return 0;
+            *shared_keys = keys;
+        } else {
+            *dict = (PyObject *)dict_or_values;
+        }
+        return 1;
+#else
+        /* 3.11: the dict three words before the object, the values four. */
+        *dict = *(PyObject **)((char *)x - 3 * sizeof(PyObject *));
+        if (*dict == NULL && *(void **)((char *)x - 4 * sizeof(PyObject *)) != NULL) {
+            if (keys == NULL)
+                return 0;
+            *shared_keys = keys;
+        }
+        return 1;
+#endif
+#else
+        return 0;
+#endif
+    }
+#endif
+    if (tp->tp_dictoffset == 0)
+        return 1;
+    if (tp->tp_dictoffset < 0)
+        return 0;
+    *dict = *(PyObject **)((char *)x + tp->tp_dictoffset);
+    return 1;
+}
+
+/* 1 if the shared keys of a class (from fc_peek_instance_dict) surely do
+   not include the str `name`, 0 if they may. */
+static inline int fc_shared_keys_lack(void *shared_keys, PyObject *name)
+{
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+    fc_dict_keys *dk = (fc_dict_keys *)shared_keys;
+    Py_ssize_t i, n = dk->dk_nentries, length = PyUnicode_GET_LENGTH(name);
+    fc_str_key_entry *e;
+    if (dk->dk_kind != 2)       /* not a split (shared) table */
+        return 0;
+    e = (fc_str_key_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+    for (i = 0; i < n; i++) {
+        PyObject *key = e[i].key;
+        if (key == name)
+            return 0;
+        /* Keys are exact str; compare by value those that could be equal. */
+        if (key != NULL && PyUnicode_GET_LENGTH(key) == length
+                && PyUnicode_Compare(key, name) == 0)
+            return 0;
+    }
+    return 1;
+#else
+    (void)shared_keys; (void)name;
+    return 0;
+#endif
+}
+
+static inline int fc_has_instance_dict(PyTypeObject *tp)
+{
+    return tp->tp_dictoffset != 0;
+}
+
+/* object.__new__(tp): what copyreg.__newobj__(tp) runs for a class that
+   keeps object's __new__. */
+static inline PyObject *fc_object_new(PyTypeObject *tp, PyObject *empty_args)
+{
+    return PyBaseObject_Type.tp_new(tp, empty_args, NULL);
+}
+
+/* Whole-container copies, made right after checking that every item is its
+ * own copy.  The check runs no Python code, but allocating the copy can start
+ * a collection of the cyclic GC, whose finalizers are Python code that can
+ * let another thread run and change the container in between (or, inside a
+ * frame's tight loop, free the items it is walking).  So the GC is held off
+ * while the copy is made: then nothing can run. */
 
 /* An exact str, int, float, bool or None: its own deep copy. */
 static inline int fc_plainly_atomic(PyObject *o)

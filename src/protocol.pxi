@@ -133,7 +133,10 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
     # the verdict `info` points to.
     cdef int reduce_kind = info.reduce_kind
     cdef bint quiet = info.no_deepcopy_attr
-    copier = getattr(x, "__deepcopy__", None)
+    if quiet and surely_not_in_instance_dict(<PyObject*>x, <PyObject*>"__deepcopy__"):
+        copier = None               # what the lookup would find: the class has none
+    else:
+        copier = getattr(x, "__deepcopy__", None)
     if copier is not None:
         y = copier(real_memo(s))
     else:

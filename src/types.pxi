@@ -183,10 +183,13 @@ cdef bint surely_not_in_instance_dict(PyObject* x, PyObject* name) except -1:
     functools.partial would then report in its reduce value), that the
     dict does not hold `name`?"""
     cdef PyObject* d
-    if not fc_peek_instance_dict(x, &d):
+    cdef void* shared_keys
+    if not fc_peek_instance_dict(x, &d, &shared_keys):
         return False
     if d == NULL:
-        return True
+        # No dict: no attributes at all, or attributes kept inline under
+        # the class's shared keys.
+        return shared_keys == NULL or fc_shared_keys_lack(shared_keys, name)
     if Py_TYPE(d) != T_DICT:
         return False
     if PyDict_GetItemWithError(d, name) != NULL:

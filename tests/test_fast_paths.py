@@ -260,3 +260,45 @@ def test_dict_scan_reads_every_layout(impl, shape):
     if shape in ("str_keys_deleted", "int_keys_1e5", "list_value_last"):
         late = {"str_keys_deleted": "late", "int_keys_1e5": -1, "list_value_last": "z"}[shape]
         assert y[late] == x[late] and y[late] is not x[late]
+
+
+def _hook(memo):
+    return "hooked"
+
+
+@pytest.mark.parametrize("state", ["inline", "inline_after_others", "dict_made",
+                                   "deleted", "set_through_dict", "never_set"])
+def test_deepcopy_hook_set_on_the_instance(impl, state):
+    # With no __deepcopy__ on the class, the core skips the lookup when it
+    # can tell (from the instance's dict, or from the class's shared keys
+    # for attributes kept inline since 3.11) that the instance has none.
+    class Holder:           # not a plain class: copied through __reduce__
+        def __init__(self, i):
+            self.a = [i]
+
+        def __reduce__(self):
+            return (Holder, (self.a[0],))
+
+    def make():
+        others = [Holder(i) for i in range(5)]
+        x = Holder(99)
+        if state == "inline":
+            x.__deepcopy__ = _hook
+        elif state == "inline_after_others":
+            others[0].__deepcopy__ = _hook      # the shared keys gain the name
+        elif state == "dict_made":
+            x.__dict__
+            x.__deepcopy__ = _hook
+        elif state == "deleted":
+            x.__deepcopy__ = _hook
+            del x.__deepcopy__
+        elif state == "set_through_dict":
+            x.__dict__["".join(["__deep", "copy__"])] = _hook   # not interned
+        return others + [x]
+
+    x, y = _check(impl, make)
+    hooked = [i for i, item in enumerate(y) if item == "hooked"]
+    expected = {"inline": [5], "inline_after_others": [0], "dict_made": [5],
+                "set_through_dict": [5]}.get(state, [])
+    assert hooked == expected
+    assert all(type(item) is type(x[i]) for i, item in enumerate(y) if i not in expected)
