@@ -268,7 +268,10 @@ static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **sha
 #ifdef Py_TPFLAGS_MANAGED_DICT
     if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
 #if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
-        void *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+        void *keys;
+        if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE))
+            return 0;           /* shared keys live in the heap type object */
+        keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
 #if PY_VERSION_HEX >= 0x030D0000
         /* 3.13: the dict pointer three words before the object; the values
            right after the object header, with a `valid` flag. */
