@@ -38,7 +38,6 @@ cdef dict copy_deep_dispatch = stdlib_copy._deepcopy_dispatch
 cdef dict copy_shallow_dispatch = stdlib_copy._copy_dispatch
 cdef dict stdlib_deep_dispatch = STDLIB_DEEP_DISPATCH
 cdef dict stdlib_shallow_dispatch = STDLIB_SHALLOW_DISPATCH
-cdef Py_ssize_t stdlib_deep_dispatch_size = len(STDLIB_DEEP_DISPATCH)
 cdef object NoneType = type(None)
 cdef object EllipsisType = type(Ellipsis)
 cdef object NotImplementedType = type(NotImplemented)

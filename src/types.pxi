@@ -259,9 +259,11 @@ cdef bint own_copy_other(PyObject* o) except -1:
         return True
     info = type_info_peek(tp)
     if info != NULL and info.kind == KIND_SELF:
-        # A copier added to copy._deepcopy_dispatch would come before
-        # __deepcopy__; the table only grows when one is added.
-        if PyDict_GET_SIZE(<PyObject*>copy_deep_dispatch) != stdlib_deep_dispatch_size:
+        # A copier in copy._deepcopy_dispatch would come before __deepcopy__:
+        # the type must have been seen with no entry in the dispatch tables
+        # (by the general path) since they last changed.
+        if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch(
+                <PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table):
             return False
         return not instance_overrides(o, <PyObject*>"__deepcopy__")
     return False

@@ -302,3 +302,22 @@ def test_deepcopy_hook_set_on_the_instance(impl, state):
                 "set_through_dict": [5]}.get(state, [])
     assert hooked == expected
     assert all(type(item) is type(x[i]) for i, item in enumerate(y) if i not in expected)
+
+
+def test_copier_for_a_self_copying_type_added_without_growing_the_table(impl):
+    # Decimal's __deepcopy__ returns the object itself, and the core returns
+    # it without a call while copy._deepcopy_dispatch is unchanged.  A copier
+    # registered for it after an entry was removed (the table keeps its size)
+    # must be found, as the stdlib finds it.
+    import decimal
+    x = [decimal.Decimal("1.5"), {"d": decimal.Decimal("2")}]
+    assert impl.deepcopy(x)[0] is x[0]          # verdict and "no entry" kept
+    table = copy._deepcopy_dispatch
+    removed = table.pop(bytes)
+    table[decimal.Decimal] = lambda obj, memo: ("copied", str(obj))
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x) == [("copied", "1.5"), {"d": ("copied", "2")}]
+    finally:
+        del table[decimal.Decimal]
+        table[bytes] = removed
+    assert impl.deepcopy(x)[0] is x[0]
