@@ -11,8 +11,12 @@ import json
 import subprocess
 import sys
 
+# The hook cases show what tracemalloc misses: a memo kept outside Python's
+# allocator (copium's, fastcopy's native one) is not traced, a dict memo
+# handed to __deepcopy__ hooks is; RSS counts both.
 DEFAULT_CASES = ["list_atomic_1e5", "dict_atomic_1e5", "json_docs_5000",
-                 "shared_1e5", "cycles_1e5", "plain_1e3"]
+                 "shared_1e5", "cycles_1e5", "plain_1e3", "getstate_1e3",
+                 "deepcopy_hook_1e3"]
 
 CHILD = r"""
 import gc, json, resource, sys, tracemalloc
