@@ -433,10 +433,14 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                         f.child_checked = True
                         return dict_yield_value(f, k, v, child, PH_VALUE_KEY_OWN)
                 v = hit
+            if native_hash(k):
+                # Hashing and comparing k run no code, and f.dst (new) has
+                # no equal key whose old value an insertion would release.
+                PyDict_SetItem(f.dst, k, v)
+                continue
             # Held across the insertion: hashing k can run code (a weakref
             # hashes its referent) that could drop them.
-            if s.gc_paused and not native_hash(k):
-                gc_resume(s)
+            gc_resume(s)
             incref(k)
             incref(v)
             try:
