@@ -126,8 +126,12 @@ class build_ext(_build_ext):
                 if name.endswith(".py"):
                     shutil.copy(os.path.join(HERE, "fastcopy", name), package)
             shutil.copy(built, package)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("FASTCOPY_")}
-            subprocess.run([sys.executable, "-I", os.path.join(HERE, "src", "pgo_workload.py"), tmp],
+            # A fixed hash seed: the profile (and so the build) does not
+            # depend on the run's string hashing.
+            env = {k: v for k, v in os.environ.items()
+                   if not k.startswith("FASTCOPY_") and k != "PYTHONPATH"}
+            env["PYTHONHASHSEED"] = "0"
+            subprocess.run([sys.executable, "-s", os.path.join(HERE, "src", "pgo_workload.py"), tmp],
                            check=True, timeout=900, env=env, cwd=tmp)
 
 

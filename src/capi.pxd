@@ -35,12 +35,15 @@ cdef extern from "Python.h":
     bint PyDict_Next(PyObject* d, Py_ssize_t* pos, PyObject** key, PyObject** value)
     PyObject* PyDict_GetItemWithError(PyObject* d, PyObject* key)
     int PyDict_SetItem(PyObject* d, PyObject* key, PyObject* value) except -1
+    # the same, returning -1 with the error set instead of raising it
+    int dict_set_status "PyDict_SetItem"(PyObject* d, PyObject* key, PyObject* value)
     PyObject* PyDict_Copy(PyObject* d) except NULL
 
     # sets: PySet_Add also fills a brand-new frozenset before it is shared
     PyObject* PySet_New(PyObject* iterable) except NULL
     PyObject* PyFrozenSet_New(PyObject* iterable) except NULL
     int PySet_Add(PyObject* s, PyObject* key) except -1
+    int set_add_status "PySet_Add"(PyObject* s, PyObject* key)
 
     PyObject* PySequence_List(PyObject* o) except NULL
     int PyGC_Enable()

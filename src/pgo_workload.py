@@ -1,6 +1,6 @@
 """Training run for the profile-guided build (see setup.py).
 
-    python -I src/pgo_workload.py DIR
+    python -s src/pgo_workload.py DIR
 
 DIR holds a `fastcopy` package whose compiled core was built with
 -fprofile-generate.  This copies data of the usual shapes with it - JSON-like

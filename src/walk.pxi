@@ -510,18 +510,17 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
     child frame_advance last returned."""
     cdef PyObject* value
     cdef PyObject* key
+    cdef int status     # of an insertion; the references go first, then its error
     if f.kind == K_LIST:
         return fc_list_append_steal(f.dst, y)
     if f.kind == K_TUPLE:
         return tuple_store(f, y)
     if f.kind == K_SET or f.kind == K_FROZENSET:
-        try:
-            if s.gc_paused and not native_hash(y):
-                gc_resume(s)        # its __hash__ may be Python code
-            PySet_Add(f.dst, y)
-        finally:
-            decref(y)
-        return 0
+        if s.gc_paused and not native_hash(y):
+            gc_resume(s)            # its __hash__ may be Python code
+        status = set_add_status(f.dst, y)
+        decref(y)
+        return status if status == 0 else raise_current()
     # K_DICT
     if f.phase == PH_VALUE or (f.phase == PH_VALUE_KEY_OWN and s.memo is not None):
         # (A hook that ran while the value was copied may have turned the
@@ -535,25 +534,21 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
         key = f.key
         f.key = NULL
         f.phase = PH_NEXT
-        try:
-            if s.gc_paused and not native_hash(key):
-                gc_resume(s)
-            PyDict_SetItem(f.dst, key, y)
-        finally:
-            decref(y)
-            decref(key)
-        return 0
+        if s.gc_paused and not native_hash(key):
+            gc_resume(s)
+        status = dict_set_status(f.dst, key, y)
+        decref(y)
+        decref(key)
+        return status if status == 0 else raise_current()
     value = f.value
     f.value = NULL
     f.phase = PH_NEXT
-    try:
-        if s.gc_paused and not native_hash(y):
-            gc_resume(s)
-        PyDict_SetItem(f.dst, y, value)
-    finally:
-        decref(y)
-        decref(value)
-    return 0
+    if s.gc_paused and not native_hash(y):
+        gc_resume(s)
+    status = dict_set_status(f.dst, y, value)
+    decref(y)
+    decref(value)
+    return status if status == 0 else raise_current()
 
 
 cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
