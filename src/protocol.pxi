@@ -248,15 +248,16 @@ cdef object reconstruct(Session s, object x, object rv):
     else:
         call_args = tuple(<object>args)     # as func(*args) would
     cdef object y
-    if func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) == 1 \
-            and new_with_object_new(PyTuple_GET_ITEM(<PyObject*>call_args, 0)):
-        # copyreg.__newobj__(cls) is cls.__new__(cls), here object.__new__:
-        # its C function is called directly (no Python-level frame).
-        y = steal(fc_object_new(<PyTypeObject*>PyTuple_GET_ITEM(<PyObject*>call_args, 0),
-                                <PyObject*>empty_tuple))
-    elif func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) >= 1:
-        # Saves the Python-level frame of copyreg.__newobj__.
-        y = getattr(<object>PyTuple_GET_ITEM(<PyObject*>call_args, 0), "__new__")(*call_args)
+    cdef PyObject* cls
+    if func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) >= 1:
+        # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
+        # it directly saves a Python-level frame.
+        cls = PyTuple_GET_ITEM(<PyObject*>call_args, 0)
+        if PyTuple_GET_SIZE(<PyObject*>call_args) == 1 and new_with_object_new(cls):
+            # cls.__new__ is object.__new__: call its C function.
+            y = steal(fc_object_new(<PyTypeObject*>cls, <PyObject*>empty_tuple))
+        else:
+            y = getattr(<object>cls, "__new__")(*call_args)
     else:
         y = steal(PyObject_Call(func, <PyObject*>call_args, NULL))
     if s is not None:

@@ -440,14 +440,9 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
                 continue
             # Held across the insertion: hashing k can run code (a weakref
             # hashes its referent) that could drop them.
-            gc_resume(s)
             incref(k)
             incref(v)
-            try:
-                PyDict_SetItem(f.dst, k, v)
-            finally:
-                decref(k)
-                decref(v)
+            dict_store_stealing(s, f.dst, k, v)
         return 0
     # K_SET, K_FROZENSET
     if f.pos < 0:
@@ -505,12 +500,24 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
     return dict_yield_value(f, k, v, child, PH_VALUE)
 
 
+cdef inline int dict_store_stealing(Session s, PyObject* d, PyObject* key,
+                                    PyObject* value) except -1:
+    """d[key] = value, taking over the references to key and value (released
+    after the insertion, also when it fails)."""
+    if s.gc_paused and not native_hash(key):
+        gc_resume(s)                # its __hash__ may be Python code
+    cdef int status = dict_set_status(d, key, value)
+    decref(key)
+    decref(value)
+    return status if status == 0 else raise_current()
+
+
 cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
     """Take the copy y (a reference that is stolen, also on error) of the
     child frame_advance last returned."""
     cdef PyObject* value
     cdef PyObject* key
-    cdef int status     # of an insertion; the references go first, then its error
+    cdef int status     # of an insertion; the reference goes first, then its error
     if f.kind == K_LIST:
         return fc_list_append_steal(f.dst, y)
     if f.kind == K_TUPLE:
@@ -534,21 +541,11 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
         key = f.key
         f.key = NULL
         f.phase = PH_NEXT
-        if s.gc_paused and not native_hash(key):
-            gc_resume(s)
-        status = dict_set_status(f.dst, key, y)
-        decref(y)
-        decref(key)
-        return status if status == 0 else raise_current()
+        return dict_store_stealing(s, f.dst, key, y)
     value = f.value
     f.value = NULL
     f.phase = PH_NEXT
-    if s.gc_paused and not native_hash(y):
-        gc_resume(s)
-    status = dict_set_status(f.dst, y, value)
-    decref(y)
-    decref(value)
-    return status if status == 0 else raise_current()
+    return dict_store_stealing(s, f.dst, y, value)
 
 
 cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
