@@ -30,6 +30,8 @@ from fastcopy._common import (
 # cdef aliases of module-level objects: no global lookups on the hot paths.
 cdef dict dispatch_table = copyreg.dispatch_table
 cdef object copyreg_newobj = copyreg.__newobj__
+cdef dict copyreg_namespace = copyreg.__dict__
+cdef dict interpreter_modules = <dict>PyImport_GetModuleDict()  # sys.modules
 cdef object MethodType = types.MethodType
 cdef object _nil = object()
 # The copy module's private dispatch tables (live) and the stdlib's own
@@ -96,7 +98,8 @@ cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
     return r != NULL
 
 
-fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table)
+fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table,
+                         <PyObject*>copyreg_namespace, <PyObject*>interpreter_modules)
 
 
 include "memo.pxi"

@@ -56,6 +56,7 @@ cdef extern from "Python.h":
     PyObject* PyObject_Call(PyObject* f, PyObject* args, PyObject* kwargs) except NULL
     PyObject* PyObject_CallNoArgs(PyObject* f) except NULL
     PyObject* PyObject_CallOneArg(PyObject* f, PyObject* arg) except NULL
+    PyObject* PyImport_GetModuleDict()     # borrowed
     int PyObject_IsTrue(PyObject* o) except -1
     int PyObject_SetAttr(PyObject* o, PyObject* name, PyObject* value) except -1
     bint PyErr_ExceptionMatches(PyObject* exc)
@@ -78,14 +79,16 @@ cdef extern from "fastcopy_helpers.h":
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
-    int fc_watch_dispatch_tables(PyObject* a, PyObject* b) except -1
-    uint64_t fc_dispatch_epoch(PyObject* a, PyObject* b)
+    int fc_watch_dispatch_tables(PyObject* a, PyObject* b, PyObject* c, PyObject* d) except -1
+    uint64_t fc_dispatch_epoch()
     bint fc_sole_reference(PyObject* o)
     unsigned int fc_type_version(PyTypeObject* tp)
     bint fc_has_generic_getattr(PyTypeObject* tp)
     bint fc_has_generic_setattr(PyTypeObject* tp)
     bint fc_has_type_getattr(PyTypeObject* meta)
     bint fc_uses_object_new(PyTypeObject* tp)
+    bint FC_CLASS_LOOKUP
+    PyObject* fc_class_lookup(PyTypeObject* tp, PyObject* name)
     bint fc_has_instance_dict(PyTypeObject* tp)
     bint fc_peek_instance_dict(PyObject* x, PyObject** dict, void** shared_keys)
     bint fc_shared_keys_lack(void* shared_keys, PyObject* name)

@@ -100,15 +100,21 @@ static inline int fc_check_stack(const char *floor)
     return 0;
 }
 
-/* Has copy._deepcopy_dispatch or copyreg.dispatch_table changed?
+/* Has one of the dicts the copy protocol consults changed?
+ * (copy._deepcopy_dispatch, copyreg.dispatch_table, copyreg's namespace,
+ * where object.__reduce_ex__ finds __newobj__, and sys.modules, where it
+ * finds copyreg.)
  *
- * fc_dispatch_epoch() is a number that changes whenever either dict does, or
- * 0 when that cannot be told; per-type answers to "does a table hold this
+ * fc_dispatch_epoch() is a number that changes whenever one of them does,
+ * or 0 when that cannot be told; answers such as "does a table hold this
  * type?" are kept with the epoch they were found in.  Before 3.12 every
  * change of a dict gives it a new version tag from one global counter, so
- * the sum of the two tags grows with every change.  From 3.12 on the tags
- * are deprecated, and a dict watcher counts the changes instead.
+ * the sum of the tags grows with every change.  From 3.12 on the tags are
+ * deprecated, and a dict watcher counts the changes instead.
  */
+#define FC_WATCHED_DICTS 4
+static PyObject *fc_watched[FC_WATCHED_DICTS];
+
 #if PY_VERSION_HEX >= 0x030C0000
 static uint64_t fc_dispatch_changes = 1;
 static int fc_dispatch_watcher = -1;
@@ -122,36 +128,47 @@ static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
 }
 #endif
 
-/* Start watching the two tables (once, at import).  Never fails: without a
-   watcher the epoch is 0 and nothing is cached. */
-static int fc_watch_dispatch_tables(PyObject *a, PyObject *b)
+/* Start watching the dicts (once, at import; they live as long as the
+   interpreter).  Never fails: without a watcher the epoch is 0 and nothing
+   is cached. */
+static int fc_watch_dispatch_tables(PyObject *a, PyObject *b, PyObject *c, PyObject *d)
 {
+    int i;
+    fc_watched[0] = a;
+    fc_watched[1] = b;
+    fc_watched[2] = c;
+    fc_watched[3] = d;
 #if PY_VERSION_HEX >= 0x030C0000
     int id = PyDict_AddWatcher(fc_on_dispatch_change);
     if (id < 0) {
         PyErr_Clear();
         return 0;
     }
-    if (PyDict_Watch(id, a) < 0 || PyDict_Watch(id, b) < 0) {
-        PyErr_Clear();
-        (void)PyDict_ClearWatcher(id);
-        PyErr_Clear();
-        return 0;
+    for (i = 0; i < FC_WATCHED_DICTS; i++) {
+        if (PyDict_Watch(id, fc_watched[i]) < 0) {
+            PyErr_Clear();
+            (void)PyDict_ClearWatcher(id);
+            PyErr_Clear();
+            return 0;
+        }
     }
     fc_dispatch_watcher = id;
 #else
-    (void)a; (void)b;
+    (void)i;
 #endif
     return 0;
 }
 
-static inline uint64_t fc_dispatch_epoch(PyObject *a, PyObject *b)
+static inline uint64_t fc_dispatch_epoch(void)
 {
 #if PY_VERSION_HEX >= 0x030C0000
-    (void)a; (void)b;
     return fc_dispatch_watcher >= 0 ? fc_dispatch_changes : 0;
 #else
-    return ((PyDictObject *)a)->ma_version_tag + ((PyDictObject *)b)->ma_version_tag;
+    uint64_t sum = 0;
+    int i;
+    for (i = 0; i < FC_WATCHED_DICTS; i++)
+        sum += ((PyDictObject *)fc_watched[i])->ma_version_tag;
+    return sum;
 #endif
 }
 
@@ -217,6 +234,28 @@ static inline int fc_uses_object_new(PyTypeObject *tp)
 {
     return tp->tp_new == PyBaseObject_Type.tp_new;
 }
+
+/* What instances of tp find as `name` in their class (the MRO lookup of
+   the generic getattr), as a new reference, or NULL (no exception set) if
+   there is none.  Free-threaded builds have no lookup that returns a
+   borrowed reference safely; there FC_CLASS_LOOKUP is 0 and callers take
+   another path. */
+#ifdef Py_GIL_DISABLED
+#define FC_CLASS_LOOKUP 0
+static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
+{
+    (void)tp; (void)name;
+    return NULL;
+}
+#else
+#define FC_CLASS_LOOKUP 1
+static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
+{
+    PyObject *found = _PyType_Lookup(tp, name);
+    Py_XINCREF(found);
+    return found;
+}
+#endif
 
 /* Reading a dict's entries in place, for the scan that decides whether a
  * dict of atomic values can be copied whole.  PyDict_Next costs a call and

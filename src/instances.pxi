@@ -47,6 +47,8 @@ cdef object deep_plain(Session s, object x, TypeInfo* info):
     cdef object y
     cdef object d_copy
     cdef PyObject* value
+    if not copyreg_newobj_intact():
+        return NotImplemented       # the stdlib would call the replacement
     if fc_has_instance_dict(tp):
         d = steal(PyObject_GenericGetDict(px, NULL))
         if has_protocol_name(<PyObject*>d):

@@ -223,6 +223,8 @@ cdef class Session:
     cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
     cdef bint gc_paused         # this session disabled the cyclic GC (see gc_pause)
     cdef object keep_alive_key  # id(memo), made once
+    cdef PyObject* last_id_of   # the address last turned into an id() int
+    cdef object last_id         # ...and that int (mapping memos only)
     cdef Py_ssize_t work        # containers and instances made so far
     cdef Py_ssize_t prescan_misses  # dict scans for a bulk copy that failed (walk.pxi)
     cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
@@ -304,7 +306,7 @@ cdef PyObject* memo_lookup(Session s, PyObject* x) except? NULL:
         if y != NULL:
             incref(y)
         return y
-    cdef object key = PyLong_FromVoidPtr_obj(x)
+    cdef object key = memo_key(s, x)
     cdef object found
     if s.memo_is_dict:
         y = PyDict_GetItemWithError(<PyObject*>s.memo, <PyObject*>key)
@@ -337,7 +339,7 @@ cdef int memoize(Session s, PyObject* x, PyObject* y) except -1:
     """memo[id(x)] = y."""
     if s.memo is None:
         return table_set(&s.table, x, y)
-    cdef object key = PyLong_FromVoidPtr_obj(x)
+    cdef object key = memo_key(s, x)
     if s.memo_is_dict:
         return PyDict_SetItem(<PyObject*>s.memo, <PyObject*>key, y)
     return PyObject_SetItem(<PyObject*>s.memo, <PyObject*>key, y)
@@ -373,6 +375,17 @@ cdef int keep_alive(Session s, PyObject* x) except -1:
         return 0
     found.append(<object>x)
     return 0
+
+
+cdef inline object memo_key(Session s, PyObject* x):
+    """id(x) for a mapping memo.  A miss is usually followed by recording
+    the copy of the same object: the int made for the lookup serves both.
+    (The int depends only on the address, so it stays right even if x has
+    died since and another object lives there.)"""
+    if s.last_id_of != x or s.last_id is None:
+        s.last_id = PyLong_FromVoidPtr_obj(x)
+        s.last_id_of = x
+    return s.last_id
 
 
 cdef inline object PyLong_FromVoidPtr_obj(PyObject* x):

@@ -74,8 +74,7 @@ cdef object deep_other_unguarded(Session s, object x):
     cdef bint registered
     # Read first: if the dispatch tables change while this runs, the epoch
     # stored below is already out of date, never wrongly current.
-    cdef uint64_t epoch = fc_dispatch_epoch(<PyObject*>copy_deep_dispatch,
-                                            <PyObject*>dispatch_table)
+    cdef uint64_t epoch = fc_dispatch_epoch()
     cdef TypeInfo* info = type_info_peek(tp)
     if info != NULL and epoch != 0 and info.dispatch_epoch == epoch:
         # Both tables were looked at for this type, and neither has changed
@@ -176,10 +175,14 @@ cdef object reduce_value(object x, PyTypeObject* tp, str kind,
     if reduce_kind != RK_LOOKUP and surely_not_in_instance_dict(
             <PyObject*>x, <PyObject*>"__reduce_ex__"):
         # What getattr(x, "__reduce_ex__")(4) would do, minus a bound method.
-        if reduce_kind == RK_OBJECT:
-            return object_reduce_ex(x, 4)
-        method = getattr(x, "__reduce__")
-        return steal(PyObject_CallNoArgs(<PyObject*>method))
+        if reduce_kind == RK_REDUCE:
+            method = getattr(x, "__reduce__")
+            return steal(PyObject_CallNoArgs(<PyObject*>method))
+        if reduce_kind == RK_GETSTATE:
+            rv = getstate_reduce_value(x, tp)
+            if rv is not None:
+                return rv
+        return object_reduce_ex(x, 4)
     method = getattr(x, "__reduce_ex__", None)
     if method is not None:
         return steal(PyObject_CallOneArg(<PyObject*>method, <PyObject*>protocol_4))
@@ -187,6 +190,52 @@ cdef object reduce_value(object x, PyTypeObject* tp, str kind,
     if method:
         return steal(PyObject_CallNoArgs(<PyObject*>method))
     raise Error("un(%s)copyable object of type %s" % (kind, <object>tp))
+
+
+cdef object getstate_reduce_value(object x, PyTypeObject* tp):
+    """object.__reduce_ex__(x, 4) for a class whose verdict is RK_GETSTATE:
+    (copyreg.__newobj__, (cls,), x.__getstate__(), None, None), made
+    without the lookups it does each time (__reduce__, __getnewargs_ex__,
+    __getnewargs__, copyreg, __getstate__).  None, with nothing run, when
+    the instance or copyreg is not as the verdict assumes."""
+    if not copyreg_newobj_intact():
+        return None
+    # x.__getstate__ is the class's function unless x's __dict__ holds one.
+    if not surely_not_in_instance_dict(<PyObject*>x, <PyObject*>"__getstate__"):
+        return None
+    # A new reference: the call may run code that rebinds the class's
+    # __getstate__, which must not free the function while it runs.
+    getstate = steal_or_none(fc_class_lookup(tp, <PyObject*>"__getstate__"))
+    if type(getstate) is not FunctionType:
+        return None
+    state = steal(PyObject_CallOneArg(<PyObject*>getstate, <PyObject*>x))
+    return (copyreg_newobj, (<object>tp,), state, None, None)
+
+
+cdef uint64_t copyreg_found_intact = 0   # the epoch it was last found in
+
+
+cdef inline bint copyreg_newobj_intact() except -1:
+    """Is copyreg.__newobj__, as object.__reduce_ex__ finds it at every call
+    (in sys.modules["copyreg"]), still the function the core knows?
+    Checked once per dispatch epoch, which covers both dicts."""
+    global copyreg_found_intact
+    cdef uint64_t epoch = fc_dispatch_epoch()
+    if epoch != 0 and epoch == copyreg_found_intact:
+        return True
+    if (PyDict_GetItemWithError(<PyObject*>interpreter_modules, <PyObject*>"copyreg")
+            != <PyObject*>copyreg or PyDict_GetItemWithError(
+                <PyObject*>copyreg_namespace, <PyObject*>"__newobj__") != <PyObject*>copyreg_newobj):
+        return PyErr_Occurred() != NULL and raise_current()
+    copyreg_found_intact = epoch
+    return True
+
+
+cdef inline object steal_or_none(PyObject* p):
+    """A new reference or NULL, as an object (None for NULL)."""
+    if p == NULL:
+        return None
+    return steal(p)
 
 
 cdef object copy_args(Session s, object args):

@@ -33,6 +33,13 @@ cdef enum ReduceKind:
                             # object.__reduce__: call object.__reduce_ex__(x, 4)
     RK_REDUCE = 2           # object.__reduce_ex__ with an overridden __reduce__,
                             # which it would call: call x.__reduce__()
+    RK_GETSTATE = 3         # RK_OBJECT, for a class of Python classes whose
+                            # instances are made by object.__new__, with no
+                            # __getnewargs(_ex)__ and a __getstate__ written
+                            # in Python: object.__reduce_ex__(x, 4) would be
+                            # (copyreg.__newobj__, (cls,), x.__getstate__(),
+                            # None, None), which getstate_reduce_value() makes
+                            # without its lookups
 
 
 cdef struct TypeInfo:
@@ -53,17 +60,24 @@ cdef enum:
 cdef TypeInfo type_cache[1 << TYPE_CACHE_BITS]
 
 
-cdef bint compute_plain(object cls, tuple slotnames) except -1:
+cdef bint made_of_python_classes(object cls) except -1:
+    """Are cls and its bases, object aside, classes defined in Python (no
+    C-level state to reduce, not a list or dict), with instances made by
+    object.__new__ and attributes found by the generic lookup?"""
     cdef PyTypeObject* tp = <PyTypeObject*>cls
     mro = cls.__mro__
     if mro[len(mro) - 1] is not object:
         return False
     for klass in mro[:len(mro) - 1]:
-        # Only classes defined in Python: no C-level state to reduce.
         if not (klass.__flags__ & (1 << 9)):          # Py_TPFLAGS_HEAPTYPE
             return False
-    if (tp.tp_new != (<PyTypeObject*>object).tp_new or tp.tp_itemsize != 0
-            or not fc_has_generic_getattr(tp)):
+    return (tp.tp_new == (<PyTypeObject*>object).tp_new and tp.tp_itemsize == 0
+            and fc_has_generic_getattr(tp))
+
+
+cdef bint compute_plain(object cls, tuple slotnames) except -1:
+    cdef PyTypeObject* tp = <PyTypeObject*>cls
+    if not made_of_python_classes(cls):
         return False
     # Slots are restored with setattr(); a dict is updated in place, which a
     # custom __setattr__ (say, of a frozen dataclass) does not see.
@@ -94,7 +108,13 @@ cdef int compute_reduce_kind(object cls) except -1:
         return RK_LOOKUP
     if cls.__reduce_ex__ is not object_reduce_ex:
         return RK_LOOKUP
-    return RK_OBJECT if cls.__reduce__ is object_reduce else RK_REDUCE
+    if cls.__reduce__ is not object_reduce:
+        return RK_REDUCE
+    if (FC_CLASS_LOOKUP and made_of_python_classes(cls)
+            and not hasattr(cls, "__getnewargs_ex__") and not hasattr(cls, "__getnewargs__")
+            and type(getattr(cls, "__getstate__", None)) is FunctionType):
+        return RK_GETSTATE
+    return RK_OBJECT
 
 
 cdef bint compute_self_copy(object cls) except -1:
@@ -262,8 +282,7 @@ cdef bint own_copy_other(PyObject* o) except -1:
         # A copier in copy._deepcopy_dispatch would come before __deepcopy__:
         # the type must have been seen with no entry in the dispatch tables
         # (by the general path) since they last changed.
-        if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch(
-                <PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table):
+        if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch():
             return False
         return not instance_overrides(o, <PyObject*>"__deepcopy__")
     return False

@@ -321,3 +321,141 @@ def test_copier_for_a_self_copying_type_added_without_growing_the_table(impl):
         del table[decimal.Decimal]
         table[bytes] = removed
     assert impl.deepcopy(x)[0] is x[0]
+
+
+# A class with __getstate__/__setstate__ written in Python: the core makes
+# what object.__reduce_ex__(x, 4) would return without calling it.  Each
+# case records the calls the protocol makes, to be compared with the
+# stdlib's, as well as the copies.
+
+def _logging_stateful(log):
+    class Stateful:
+        def __init__(self, i):
+            self.i = i
+            self.items = [i]
+
+        def __getstate__(self):
+            log.append(("get", self.i))
+            return {"i": self.i, "items": self.items}
+
+        def __setstate__(self, state):
+            log.append(("set", state["i"], type(state["items"]).__name__))
+            self.__dict__.update(state)
+    return Stateful
+
+
+def _getstate_on_instance(log):
+    Stateful = _logging_stateful(log)
+    inline, made = Stateful(1), Stateful(2)
+    inline.__getstate__ = lambda: {"i": -1, "items": ["instance"]}
+    made.__dict__["__getstate__"] = lambda: {"i": -2, "items": ["dict"]}
+    return [Stateful(0), inline, made, Stateful(3)]
+
+
+def _getstate_rebound_while_running(log):
+    Stateful = _logging_stateful(log)
+
+    def first(self):
+        Stateful.__getstate__ = lambda self: {"i": 100 + self.i, "items": []}
+        return {"i": self.i, "items": ["first"]}
+    Stateful.__getstate__ = first
+    x = [Stateful(0), Stateful(1)]
+    x.append(lambda: setattr(Stateful, "__getstate__", first))   # reset
+    return x
+
+
+def _getstate_not_a_function(log):
+    Stateful = _logging_stateful(log)
+    Stateful.__getstate__ = functools.partialmethod(lambda self, tag: {"i": tag, "items": []}, 7)
+    return [Stateful(0)]
+
+
+def _getstate_with_newargs(log):
+    Stateful = _logging_stateful(log)
+    Stateful.__getnewargs__ = lambda self: log.append(("newargs", self.i)) or ()
+    return [Stateful(0), Stateful(1)]
+
+
+def _getstate_returns_none(log):
+    Stateful = _logging_stateful(log)
+    Stateful.__getstate__ = lambda self: log.append(("get", self.i))
+    return [Stateful(0)]
+
+
+def _getstate_without_setstate(log):
+    Stateful = _logging_stateful(log)
+    del Stateful.__setstate__
+    Stateful.__slots__ = ()
+    Stateful.__getstate__ = lambda self: ({"i": self.i}, {"items": [self.i]})
+    return [Stateful(0)]
+
+
+def _getstate_shared_state(log):
+    Stateful = _logging_stateful(log)
+    shared = ["shared"]
+    a, b = Stateful(0), Stateful(1)
+    a.items = b.items = shared
+    return [a, b, shared, a]
+
+
+@pytest.mark.parametrize("make", [
+    lambda log: [_logging_stateful(log)(i) for i in range(20)],
+    _getstate_shared_state, _getstate_on_instance, _getstate_rebound_while_running,
+    _getstate_not_a_function, _getstate_with_newargs, _getstate_returns_none,
+    _getstate_without_setstate,
+], ids=["plain", "shared", "on_instance", "rebound", "not_a_function", "newargs",
+        "none", "no_setstate"])
+def test_getstate_classes(impl, make):
+    log = []
+    x = make(log)
+    reset = x.pop() if callable(x[-1]) else (lambda: None)
+    del log[:]                      # calls made while building x
+    reference = copy.deepcopy(x)
+    reference_log, log[:] = log[:], []
+    reset()
+    ours = impl.deepcopy(x)
+    assert log == reference_log
+    compare_deep(x, ours, reference)
+
+
+def test_getstate_verdict_follows_class_changes(impl):
+    log = []
+    Stateful = _logging_stateful(log)
+    x = [Stateful(0)]
+    impl.deepcopy(x)                # the verdict is cached
+    Stateful.__getstate__ = lambda self: {"i": 5, "items": ["new"]}
+    assert impl.deepcopy(x)[0].__dict__ == copy.deepcopy(x)[0].__dict__ == {
+        "i": 5, "items": ["new"]}
+    del Stateful.__getstate__       # back to object's (3.11+) or none (3.10)
+    y, reference = impl.deepcopy(x), copy.deepcopy(x)
+    assert y[0].__dict__ == reference[0].__dict__ == {"i": 0, "items": [0]}
+
+
+@pytest.mark.parametrize("replaced", ["newobj", "module"])
+def test_copyreg_newobj_replaced(impl, replaced, monkeypatch):
+    # object.__reduce_ex__ takes copyreg.__newobj__ from sys.modules at each
+    # call; the stdlib then calls whatever it found.
+    import copyreg
+    import sys
+    import types
+    calls = []
+
+    def newobj(cls, *args):
+        calls.append(cls.__name__)
+        return cls.__new__(cls, *args)
+    if replaced == "newobj":
+        monkeypatch.setattr(copyreg, "__newobj__", newobj)
+    else:
+        stand_in = types.ModuleType("copyreg")
+        stand_in.__dict__.update(copyreg.__dict__)
+        stand_in.__newobj__ = newobj
+        monkeypatch.setitem(sys.modules, "copyreg", stand_in)
+    log = []
+    Stateful = _logging_stateful(log)
+    x = [Stateful(0), _Other([1]), Stateful(2)]
+    ours = impl.deepcopy(x)
+    our_calls, calls[:] = calls[:], []
+    reference = copy.deepcopy(x)
+    assert calls == ["Stateful", "_Other", "Stateful"]
+    assert our_calls == calls
+    compare_deep(x, ours, reference)
