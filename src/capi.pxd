@@ -89,6 +89,7 @@ cdef extern from "fastcopy_helpers.h":
     bint fc_uses_object_new(PyTypeObject* tp)
     bint FC_CLASS_LOOKUP
     PyObject* fc_class_lookup(PyTypeObject* tp, PyObject* name)
+    PyObject* fc_call2(PyObject* f, PyObject* a, PyObject* b) except NULL
     bint fc_has_instance_dict(PyTypeObject* tp)
     bint fc_peek_instance_dict(PyObject* x, PyObject** dict, void** shared_keys)
     bint fc_shared_keys_lack(void* shared_keys, PyObject* name)

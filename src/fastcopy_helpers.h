@@ -257,6 +257,13 @@ static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
 }
 #endif
 
+/* f(a, b), without a tuple for the arguments. */
+static inline PyObject *fc_call2(PyObject *f, PyObject *a, PyObject *b)
+{
+    PyObject *args[2] = {a, b};
+    return PyObject_Vectorcall(f, args, 2, NULL);
+}
+
 /* Reading a dict's entries in place, for the scan that decides whether a
  * dict of atomic values can be copied whole.  PyDict_Next costs a call and
  * several checks per item, more than copying the table; these mirror the

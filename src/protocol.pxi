@@ -134,6 +134,17 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
     cdef bint quiet = info.no_deepcopy_attr
     if quiet and surely_not_in_instance_dict(<PyObject*>x, <PyObject*>"__deepcopy__"):
         copier = None               # what the lookup would find: the class has none
+    elif info.deepcopy_function and surely_not_in_instance_dict(
+            <PyObject*>x, <PyObject*>"__deepcopy__"):
+        # getattr(x, "__deepcopy__") would bind the class's function to x:
+        # call the function with x instead of making the bound method.  A
+        # new reference, kept while it runs (the hook may rebind it).
+        function = steal_or_none(fc_class_lookup(tp, <PyObject*>"__deepcopy__"))
+        if type(function) is FunctionType:
+            memo = real_memo(s)
+            y = steal(fc_call2(<PyObject*>function, <PyObject*>x, <PyObject*>memo))
+            return recorded(s, x, y)
+        copier = getattr(x, "__deepcopy__", None)
     else:
         copier = getattr(x, "__deepcopy__", None)
     if copier is not None:

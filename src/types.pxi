@@ -50,6 +50,8 @@ cdef struct TypeInfo:
     int reduce_kind         # a ReduceKind
     bint no_deepcopy_attr   # getattr(x, "__deepcopy__") only looks in the
                             # class (which has none) and x.__dict__: no code runs
+    bint deepcopy_function  # the class's __deepcopy__ is a function written in
+                            # Python, found by the generic getattr
     uint64_t dispatch_epoch # fc_dispatch_epoch() when neither dispatch table
                             # had an entry for the type (0: not known)
 
@@ -167,6 +169,8 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     reduce_kind = compute_reduce_kind(cls)
     no_deepcopy_attr = (fc_has_generic_getattr(tp)
                         and not mro_defines(cls, "__deepcopy__"))
+    deepcopy_function = (FC_CLASS_LOOKUP and fc_has_generic_getattr(tp)
+                         and type(getattr(cls, "__deepcopy__", None)) is FunctionType)
     cdef unsigned int version = fc_type_version(tp)
     xdecref(entry.slotnames)
     entry.slotnames = NULL
@@ -177,9 +181,11 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
         kind = KIND_GENERAL
         reduce_kind = RK_LOOKUP
         no_deepcopy_attr = False
+        deepcopy_function = False
     entry.kind = kind
     entry.reduce_kind = reduce_kind
     entry.no_deepcopy_attr = no_deepcopy_attr
+    entry.deepcopy_function = deepcopy_function
     entry.dispatch_epoch = 0
     if entry.kind == KIND_PLAIN:
         entry.slotnames = <PyObject*>slotnames

@@ -344,6 +344,22 @@ def _logging_stateful(log):
     return Stateful
 
 
+def _compare_logged(impl, make):
+    """make(log) builds a list whose objects log the protocol calls made on
+    them (and may end with a function that undoes what copying changed):
+    the copies and the calls must be the stdlib's."""
+    log = []
+    x = make(log)
+    reset = x.pop() if callable(x[-1]) else (lambda: None)
+    del log[:]                      # calls made while building x
+    reference = copy.deepcopy(x)
+    reference_log, log[:] = log[:], []
+    reset()
+    ours = impl.deepcopy(x)
+    assert log == reference_log
+    compare_deep(x, ours, reference)
+
+
 def _getstate_on_instance(log):
     Stateful = _logging_stateful(log)
     inline, made = Stateful(1), Stateful(2)
@@ -406,16 +422,7 @@ def _getstate_shared_state(log):
 ], ids=["plain", "shared", "on_instance", "rebound", "not_a_function", "newargs",
         "none", "no_setstate"])
 def test_getstate_classes(impl, make):
-    log = []
-    x = make(log)
-    reset = x.pop() if callable(x[-1]) else (lambda: None)
-    del log[:]                      # calls made while building x
-    reference = copy.deepcopy(x)
-    reference_log, log[:] = log[:], []
-    reset()
-    ours = impl.deepcopy(x)
-    assert log == reference_log
-    compare_deep(x, ours, reference)
+    _compare_logged(impl, make)
 
 
 def test_getstate_verdict_follows_class_changes(impl):
@@ -459,3 +466,85 @@ def test_copyreg_newobj_replaced(impl, replaced, monkeypatch):
     assert calls == ["Stateful", "_Other", "Stateful"]
     assert our_calls == calls
     compare_deep(x, ours, reference)
+
+
+# A class whose __deepcopy__ is a function written in Python: the core calls
+# the function with the instance and the memo instead of binding a method,
+# when the instance's own __dict__ surely holds no __deepcopy__.
+
+def _hooked_class(log):
+    class Hooked:
+        def __init__(self, i):
+            self.i = i
+            self.items = [i]
+
+        def __deepcopy__(self, memo):
+            log.append(("class", self.i, type(memo).__name__))
+            new = Hooked.__new__(Hooked)
+            new.i, new.items = self.i, copy.deepcopy(self.items, memo)
+            return new
+    return Hooked
+
+
+def _hook_rebound_while_running(log):
+    Hooked = _hooked_class(log)
+    first = Hooked.__deepcopy__
+
+    def rebinding(self, memo):
+        Hooked.__deepcopy__ = lambda self, memo: log.append(("second", self.i)) or [self.i]
+        return first(self, memo)
+    Hooked.__deepcopy__ = rebinding
+    x = [Hooked(0), Hooked(1), Hooked(2)]
+    x.append(lambda: setattr(Hooked, "__deepcopy__", rebinding))     # reset
+    return x
+
+
+def _hook_on_instances(log):
+    Hooked = _hooked_class(log)
+    x = [Hooked(i) for i in range(6)]
+    x[1].__deepcopy__ = lambda memo: log.append(("inline", 1)) or "inline"
+    x[3].__dict__
+    x[3].__deepcopy__ = lambda memo: log.append(("dict", 3)) or "dict"
+    x[5].__dict__["".join(["__deep", "copy__"])] = lambda memo: "not interned"
+    return x
+
+
+def _hook_not_a_function(log):
+    Hooked = _hooked_class(log)
+    Hooked.__deepcopy__ = functools.partialmethod(
+        lambda self, tag, memo: log.append((tag, self.i)) or [tag], "partial")
+    return [Hooked(0), Hooked(1)]
+
+
+def _hook_property(log):
+    Hooked = _hooked_class(log)
+    Hooked.__deepcopy__ = property(lambda self: lambda memo: log.append(("property", self.i)) or [])
+    return [Hooked(0)]
+
+
+def _hook_shared_and_cyclic(log):
+    Hooked = _hooked_class(log)
+    a = Hooked(0)
+    a.items.append(a)
+    return [a, a.items, Hooked(1), a]
+
+
+@pytest.mark.parametrize("make", [
+    lambda log: [_hooked_class(log)(i) for i in range(20)],
+    _hook_rebound_while_running, _hook_on_instances, _hook_not_a_function,
+    _hook_property, _hook_shared_and_cyclic,
+], ids=["plain", "rebound", "on_instances", "not_a_function", "property", "shared"])
+def test_deepcopy_functions_of_classes(impl, make):
+    _compare_logged(impl, make)
+
+
+def test_deepcopy_function_verdict_follows_class_changes(impl):
+    log = []
+    Hooked = _hooked_class(log)
+    x = [Hooked(0)]
+    impl.deepcopy(x)                # the verdict is cached
+    Hooked.__deepcopy__ = lambda self, memo: ["new"]
+    assert impl.deepcopy(x) == copy.deepcopy(x) == [["new"]]
+    del Hooked.__deepcopy__         # back to the reduce protocol
+    y = impl.deepcopy(x)
+    assert type(y[0]) is Hooked and y[0].items == [0] and y[0].items is not x[0].items
