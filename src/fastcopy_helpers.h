@@ -423,12 +423,24 @@ static inline int fc_plainly_atomic(PyObject *o)
 /* 1: every key and value of dict is plainly atomic; 0: a value or key is an
  * exact list or dict (never its own copy); -1: don't know (another type, or
  * a layout not mirrored here). Reads only; runs no code. */
+/* The scan reads the type of every key and value object: in a dict too
+   large for the caches, a miss each unless they are asked for some entries
+   ahead (not worth its instructions in a smaller one). */
+#define FC_SCAN_AHEAD 16
+#define FC_SCAN_PREFETCH_FROM 32768
+#if defined(__GNUC__) || defined(__clang__)
+#define FC_PREFETCH(p) __builtin_prefetch((const void *)(p))
+#else
+#define FC_PREFETCH(p) ((void)0)
+#endif
+
 static inline int fc_dict_scan_atomic(PyObject *dict)
 {
 #ifdef FC_DICT_LAYOUT
     PyDictObject *mp = (PyDictObject *)dict;
     fc_dict_keys *dk = (fc_dict_keys *)mp->ma_keys;
     Py_ssize_t i, n = dk->dk_nentries;
+    Py_ssize_t ahead = n >= FC_SCAN_PREFETCH_FROM ? FC_SCAN_AHEAD : n;
     int result = 1;
     if (mp->ma_values != NULL)
         return -1;              /* split table: values kept apart */
@@ -439,6 +451,8 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
         fc_str_key_entry *e = (fc_str_key_entry *)entries;
         for (i = 0; i < n; i++) {
             PyObject *v = e[i].value;
+            if (i + ahead < n)
+                FC_PREFETCH(e[i + ahead].value);
             if (v == NULL || fc_plainly_atomic(v))
                 continue;       /* NULL: a deleted entry */
             if (PyList_CheckExact(v) || PyDict_CheckExact(v))
@@ -457,6 +471,10 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
     fc_general_entry *g = (fc_general_entry *)entries;
     for (i = 0; i < n; i++) {
         PyObject *k = g[i].key, *v = g[i].value;
+        if (i + ahead < n) {
+            FC_PREFETCH(g[i + ahead].key);
+            FC_PREFETCH(g[i + ahead].value);
+        }
         if (v == NULL || (fc_plainly_atomic(k) && fc_plainly_atomic(v)))
             continue;
         if (PyList_CheckExact(v) || PyDict_CheckExact(v))
