@@ -13,7 +13,10 @@ import sys
 
 # The hook cases show what tracemalloc misses: a memo kept outside Python's
 # allocator (copium's, fastcopy's native one) is not traced, a dict memo
-# handed to __deepcopy__ hooks is; RSS counts both.
+# handed to __deepcopy__ hooks is; RSS counts both.  copium hands hooks its
+# own memo object unless configured otherwise; "copium-dict" is copium with
+# memo="dict", where hooks get a real dict (`type(memo) is dict`), as they do
+# from the stdlib and from fastcopy.
 DEFAULT_CASES = ["list_atomic_1e5", "dict_atomic_1e5", "json_docs_5000",
                  "shared_1e5", "cycles_1e5", "plain_1e3", "getstate_1e3",
                  "deepcopy_hook_1e3"]
@@ -28,6 +31,8 @@ if impl == "stdlib":
     import copy; f = copy.deepcopy
 elif impl == "copium":
     import copium; f = copium.deepcopy
+elif impl == "copium-dict":
+    import copium; copium.config.apply(memo="dict"); f = copium.deepcopy
 else:
     import fastcopy; f = fastcopy.deepcopy
 f([{"warm": [1, (2,)]}, CASES["plain_1"][1]()])   # imports and caches, small
@@ -66,17 +71,17 @@ def main(argv):
     impls = ["stdlib", "fastcopy"]
     try:
         import copium  # noqa: F401
-        impls.insert(1, "copium")
+        impls[1:1] = ["copium", "copium-dict"]
     except ImportError:
         print("copium not installed: skipped")
-    print("%-18s %-9s %12s %14s %12s" % ("case", "impl", "result KiB", "traced+ KiB", "RSS+ KiB"))
+    print("%-18s %-12s %12s %14s %12s" % ("case", "impl", "result KiB", "traced+ KiB", "RSS+ KiB"))
     for name in names:
         for impl in impls:
             m = measure(name, impl)
             if m is None:
-                print("%-18s %-9s failed" % (name, impl))
+                print("%-18s %-12s failed" % (name, impl))
                 continue
-            print("%-18s %-9s %12.0f %14.0f %12.0f" % (
+            print("%-18s %-12s %12.0f %14.0f %12.0f" % (
                 name, impl, m["result"] / 1024, m["traced_peak_extra"] / 1024,
                 m["rss_growth"] / 1024))
 
