@@ -420,9 +420,6 @@ static inline int fc_plainly_atomic(PyObject *o)
         || o == Py_None || tp == &PyBool_Type;
 }
 
-/* 1: every key and value of dict is plainly atomic; 0: a value or key is an
- * exact list or dict (never its own copy); -1: don't know (another type, or
- * a layout not mirrored here). Reads only; runs no code. */
 /* The scan reads the type of every key and value object: in a dict too
    large for the caches, a miss each unless they are asked for some entries
    ahead (not worth its instructions in a smaller one). */
@@ -434,6 +431,9 @@ static inline int fc_plainly_atomic(PyObject *o)
 #define FC_PREFETCH(p) ((void)0)
 #endif
 
+/* 1: every key and value of dict is plainly atomic; 0: a value or key is an
+ * exact list or dict (never its own copy); -1: don't know (another type, or
+ * a layout not mirrored here). Reads only; runs no code. */
 static inline int fc_dict_scan_atomic(PyObject *dict)
 {
 #ifdef FC_DICT_LAYOUT
