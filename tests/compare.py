@@ -19,7 +19,19 @@ _SCALARS = (type(None), bool, int, float, complex, str, bytes, range, slice,
 
 
 def _sort_key(x):
-    return (type(x).__name__, repr(x))
+    return (type(x).__name__, _canonical_repr(x))
+
+
+def _canonical_repr(x):
+    """repr(x), except that the items of sets and frozensets (here and in
+    nested tuples) are listed in sorted order: equal sets can iterate in
+    different orders (insertion order decides among colliding hashes), and
+    the order set items are paired in must not depend on it."""
+    if isinstance(x, (set, frozenset)):
+        return "%s{%s}" % (type(x).__name__, ", ".join(sorted(map(_canonical_repr, x))))
+    if type(x) is tuple:
+        return "(%s)" % ", ".join(map(_canonical_repr, x))
+    return repr(x)
 
 
 def _slot_names(cls):
