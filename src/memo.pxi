@@ -382,7 +382,7 @@ cdef inline object memo_key(Session s, PyObject* x):
     the copy of the same object: the int made for the lookup serves both.
     (The int depends only on the address, so it stays right even if x has
     died since and another object lives there.)"""
-    if s.last_id_of != x or s.last_id is None:
+    if s.last_id_of != x:           # NULL (and last_id None) in a new session
         s.last_id = PyLong_FromVoidPtr_obj(x)
         s.last_id_of = x
     return s.last_id

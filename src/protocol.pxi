@@ -132,20 +132,18 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
     # the verdict `info` points to.
     cdef int reduce_kind = info.reduce_kind
     cdef bint quiet = info.no_deepcopy_attr
-    if quiet and surely_not_in_instance_dict(<PyObject*>x, <PyObject*>"__deepcopy__"):
-        copier = None               # what the lookup would find: the class has none
-    elif info.deepcopy_function and surely_not_in_instance_dict(
-            <PyObject*>x, <PyObject*>"__deepcopy__"):
-        # getattr(x, "__deepcopy__") would bind the class's function to x:
-        # call the function with x instead of making the bound method.  A
-        # new reference, kept while it runs (the hook may rebind it).
-        function = steal_or_none(fc_class_lookup(tp, <PyObject*>"__deepcopy__"))
-        if type(function) is FunctionType:
+    cdef bint hook_is_function = info.deepcopy_function
+    # None is what the lookup finds when the class has no __deepcopy__ and
+    # x surely has none of its own.
+    copier = None
+    if not (quiet and surely_not_in_instance_dict(<PyObject*>x, <PyObject*>"__deepcopy__")):
+        function = (class_function(x, tp, <PyObject*>"__deepcopy__")
+                    if hook_is_function else None)
+        if function is not None:
+            # What getattr(x, "__deepcopy__")(memo) does, minus the bound method.
             memo = real_memo(s)
             y = steal(fc_call2(<PyObject*>function, <PyObject*>x, <PyObject*>memo))
             return recorded(s, x, y)
-        copier = getattr(x, "__deepcopy__", None)
-    else:
         copier = getattr(x, "__deepcopy__", None)
     if copier is not None:
         y = copier(real_memo(s))
@@ -211,13 +209,8 @@ cdef object getstate_reduce_value(object x, PyTypeObject* tp):
     the instance or copyreg is not as the verdict assumes."""
     if not copyreg_newobj_intact():
         return None
-    # x.__getstate__ is the class's function unless x's __dict__ holds one.
-    if not surely_not_in_instance_dict(<PyObject*>x, <PyObject*>"__getstate__"):
-        return None
-    # A new reference: the call may run code that rebinds the class's
-    # __getstate__, which must not free the function while it runs.
-    getstate = steal_or_none(fc_class_lookup(tp, <PyObject*>"__getstate__"))
-    if type(getstate) is not FunctionType:
+    getstate = class_function(x, tp, <PyObject*>"__getstate__")
+    if getstate is None:
         return None
     state = steal(PyObject_CallOneArg(<PyObject*>getstate, <PyObject*>x))
     return (copyreg_newobj, (<object>tp,), state, None, None)
@@ -242,11 +235,18 @@ cdef inline bint copyreg_newobj_intact() except -1:
     return True
 
 
-cdef inline object steal_or_none(PyObject* p):
-    """A new reference or NULL, as an object (None for NULL)."""
-    if p == NULL:
+cdef object class_function(object x, PyTypeObject* tp, PyObject* name):
+    """The function written in Python that getattr(x, name) would bind to x
+    - the class's, when x's own __dict__ surely holds no `name` - or None.
+    A new reference: the caller keeps it while calling it, since the call
+    may rebind the class attribute, which must not free it meanwhile."""
+    if not surely_not_in_instance_dict(<PyObject*>x, name):
         return None
-    return steal(p)
+    cdef PyObject* found = fc_class_lookup(tp, name)
+    if found == NULL:
+        return None
+    function = steal(found)
+    return function if type(function) is FunctionType else None
 
 
 cdef object copy_args(Session s, object args):
