@@ -26,9 +26,18 @@ _ORIGINAL = {
 
 
 # Trampolines.  Their parameters keep the stdlib's names and defaults so that
-# existing calls (positional or keyword) behave the same.
+# existing calls (positional or keyword) behave the same: deepcopy has the
+# `_nil=[]` parameter up to 3.14, not from 3.15 on.
 def _deepcopy_trampoline(x, memo=None, _nil=[], *, _fastcopy_impl=None):
     return _fastcopy_impl(x, memo)
+
+
+def _deepcopy_trampoline_nonil(x, memo=None, *, _fastcopy_impl=None):
+    return _fastcopy_impl(x, memo)
+
+
+if "_nil" not in _DEEPCOPY.__code__.co_varnames:
+    _deepcopy_trampoline = _deepcopy_trampoline_nonil
 
 
 def _copy_trampoline(x, *, _fastcopy_impl=None):

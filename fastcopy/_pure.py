@@ -10,28 +10,26 @@ filled exactly the way ``copy.deepcopy`` fills it.
 from copyreg import dispatch_table
 from types import MethodType
 
-import copy as _stdlib_copy
+from ._common import Error, reduce_arity_error, reduce_not_iterable_error
+from ._rules import (
+    ATOMIC_BEFORE_MEMO, DEEP_ATOMIC, DEEP_DISPATCH, FROZENDICT,
+    MEMO_READ_BY_CONTAINS, SHALLOW_ATOMIC, SHALLOW_CONTAINERS, SHALLOW_DISPATCH,
+    STDLIB_DEEP_DISPATCH, STDLIB_SHALLOW_DISPATCH, foreign_copier)
 
-from ._common import (
-    DEEP_ATOMIC, SHALLOW_ATOMIC, STDLIB_DEEP_DISPATCH, STDLIB_SHALLOW_DISPATCH,
-    Error, foreign_copier, reduce_arity_error, reduce_not_iterable_error)
-
-_DEEP_ATOMIC = frozenset(DEEP_ATOMIC)
-_SHALLOW_ATOMIC = frozenset(SHALLOW_ATOMIC)
 _nil = object()
 _DONE = object()
 
 
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
+    cls = type(x)
     if memo is None:
         memo = {}
-    else:
-        y = memo.get(id(x), _nil)
+    elif not (ATOMIC_BEFORE_MEMO and cls in DEEP_ATOMIC):
+        y = _memo_get(memo, id(x))
         if y is not _nil:
             return y
-    cls = type(x)
-    if cls in _DEEP_ATOMIC:
+    if cls in DEEP_ATOMIC:
         return x
     frame_type = _frame_type(cls)
     if frame_type is not None:
@@ -40,6 +38,18 @@ def deepcopy(x, memo=None):
 
 
 # -- memo helpers: exactly the stdlib's way of filling a memo ---------------
+
+if MEMO_READ_BY_CONTAINS:
+    def _memo_get(memo, key):
+        """The memo's entry for key, or _nil (3.15: `key in memo`, `memo[key]`)."""
+        if key in memo:
+            return memo[key]
+        return _nil
+else:
+    def _memo_get(memo, key):
+        """The memo's entry for key, or _nil (`memo.get(key, _nil)`)."""
+        return memo.get(key, _nil)
+
 
 def _memoize(memo, x, y):
     memo[id(x)] = y
@@ -106,11 +116,14 @@ class _DictFrame:
         self.src = src
         self.dst = {}
         self.phase = 0
-        _memoize(memo, src, self.dst)
+        self.remember(memo)
         # The real items iterator gives the stdlib's RuntimeErrors when a
         # hook resizes the dict during the copy.  Made after the memo entry,
         # as in the stdlib, for the case of the memo copying itself.
         self.items = iter(src.items())
+
+    def remember(self, memo):
+        _memoize(memo, self.src, self.dst)   # before the items: cycles find it
 
     def next_child(self):
         # `y[deepcopy(key)] = deepcopy(value)` evaluates the value first.
@@ -148,21 +161,40 @@ class _TupleFrame(_SequenceFrame):
         super().__init__(src, src)
 
     def finish(self, memo):
-        src = self.src
-        # Not memoized before the items, so a cycle through the tuple may
-        # already have produced its copy: use that one, as the stdlib does.
-        try:
-            y = memo[id(src)]
-        except KeyError:
-            y = src
-            for a, b in zip(src, self.dst):
-                if a is not b:
-                    y = tuple(self.dst)
-                    break
-        if y is not src:
-            _memoize(memo, src, y)
-            _keep_alive(memo, src)
-        return y
+        return _finish_immutable(memo, self.src, self._build)
+
+    def _build(self):
+        # The original when every item came back unchanged.
+        for a, b in zip(self.src, self.dst):
+            if a is not b:
+                return tuple(self.dst)
+        return self.src
+
+
+class _FrozenDictFrame(_DictFrame):
+    """3.15's frozendict: the items are copied into a dict as by a dict
+    frame; the copy is always a new frozendict."""
+    __slots__ = ()
+
+    def remember(self, memo):
+        pass                    # not memoized before its items
+
+    def finish(self, memo):
+        return _finish_immutable(memo, self.src, lambda: FROZENDICT(self.dst))
+
+
+def _finish_immutable(memo, src, build):
+    """The copy of a tuple or frozendict whose items are copied.  It is not
+    memoized before its items, so a cycle through it may already have
+    produced its copy: that one is used, as the stdlib does."""
+    try:
+        y = memo[id(src)]
+    except KeyError:
+        y = build()
+    if y is not src:
+        _memoize(memo, src, y)
+        _keep_alive(memo, src)
+    return y
 
 
 class _SetFrame(_SequenceFrame):
@@ -189,6 +221,8 @@ def _frame_type(cls):
         return _TupleFrame
     if (cls is set or cls is frozenset) and cls not in dispatch_table:
         return _SetFrame
+    if cls is FROZENDICT and cls is not None:
+        return _FrozenDictFrame
     return None
 
 
@@ -203,12 +237,13 @@ def _walk(frame, memo):
             frame = stack.pop()
             frame.accept(y)
             continue
-        y = memo.get(id(child), _nil)
-        if y is not _nil:
-            frame.accept(y)
-            continue
         cls = type(child)
-        if cls in _DEEP_ATOMIC:
+        if not (ATOMIC_BEFORE_MEMO and cls in DEEP_ATOMIC):
+            y = _memo_get(memo, id(child))
+            if y is not _nil:
+                frame.accept(y)
+                continue
+        if cls in DEEP_ATOMIC:
             frame.accept(child)
             continue
         frame_type = _frame_type(cls)
@@ -223,7 +258,7 @@ def _walk(frame, memo):
 
 def _deepcopy_other(x, memo):
     cls = type(x)
-    copier = foreign_copier(_stdlib_copy._deepcopy_dispatch, STDLIB_DEEP_DISPATCH, cls)
+    copier = foreign_copier(DEEP_DISPATCH, STDLIB_DEEP_DISPATCH, cls)
     if copier is not None:
         y = copier(x, memo)
     elif cls is MethodType:
@@ -318,11 +353,11 @@ def _reconstruct(x, memo, rv):
 def copy(x):
     """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
     cls = type(x)
-    if cls in _SHALLOW_ATOMIC:
+    if cls in SHALLOW_ATOMIC:
         return x
-    if cls is list or cls is dict or cls is set or cls is bytearray:
+    if cls in SHALLOW_CONTAINERS:
         return cls.copy(x)
-    copier = foreign_copier(_stdlib_copy._copy_dispatch, STDLIB_SHALLOW_DISPATCH, cls)
+    copier = foreign_copier(SHALLOW_DISPATCH, STDLIB_SHALLOW_DISPATCH, cls)
     if copier is not None:
         return copier(x)
     if issubclass(cls, type):

@@ -23,9 +23,8 @@ import weakref
 
 import copy as stdlib_copy
 
-from fastcopy._common import (
-    STDLIB_DEEP_DISPATCH, STDLIB_SHALLOW_DISPATCH, Error, reduce_arity_error,
-    reduce_not_iterable_error)
+from fastcopy._common import Error, reduce_arity_error, reduce_not_iterable_error
+from fastcopy import _rules
 
 # cdef aliases of module-level objects: no global lookups on the hot paths.
 cdef dict dispatch_table = copyreg.dispatch_table
@@ -34,61 +33,110 @@ cdef dict copyreg_namespace = copyreg.__dict__
 cdef dict interpreter_modules = <dict>PyImport_GetModuleDict()  # sys.modules
 cdef object MethodType = types.MethodType
 cdef object _nil = object()
-# The copy module's private dispatch tables (live) and the stdlib's own
-# entries in them (snapshot): entries that differ were added by third parties.
-cdef dict copy_deep_dispatch = stdlib_copy._deepcopy_dispatch
-cdef dict copy_shallow_dispatch = stdlib_copy._copy_dispatch
-cdef dict stdlib_deep_dispatch = STDLIB_DEEP_DISPATCH
-cdef dict stdlib_shallow_dispatch = STDLIB_SHALLOW_DISPATCH
+# The copy module's private dispatch tables (live; no shallow one from 3.14)
+# and the stdlib's own entries in them (snapshot): entries that differ were
+# added by third parties.
+cdef dict copy_deep_dispatch = _rules.DEEP_DISPATCH
+cdef dict copy_shallow_dispatch = _rules.SHALLOW_DISPATCH
+cdef dict stdlib_deep_dispatch = _rules.STDLIB_DEEP_DISPATCH
+cdef dict stdlib_shallow_dispatch = _rules.STDLIB_SHALLOW_DISPATCH
+# The order of deepcopy's first two checks, and how a caller's memo is read.
+cdef bint ATOMIC_BEFORE_MEMO = _rules.ATOMIC_BEFORE_MEMO
+cdef bint MEMO_READ_BY_CONTAINS = _rules.MEMO_READ_BY_CONTAINS
+cdef object FROZENDICT = _rules.FROZENDICT
 cdef object NoneType = type(None)
-cdef object EllipsisType = type(Ellipsis)
-cdef object NotImplementedType = type(NotImplemented)
 cdef object FunctionType = types.FunctionType
-cdef object BuiltinFunctionType = types.BuiltinFunctionType
-cdef object CodeType = types.CodeType
 cdef object WeakrefType = weakref.ref
 
-# Exact types the stdlib treats as atomic (copy._deepcopy_atomic); builtin
-# types live as long as the interpreter, so borrowed pointers are safe.
+# Builtin types live as long as the interpreter: borrowed pointers are safe.
+# The hot atomic types, compared by address in the tightest loops; _rules
+# has checked that the running copy module treats them as atomic.
 cdef PyTypeObject* T_NONE = <PyTypeObject*>NoneType
 cdef PyTypeObject* T_INT = <PyTypeObject*>int
 cdef PyTypeObject* T_STR = <PyTypeObject*>str
 cdef PyTypeObject* T_FLOAT = <PyTypeObject*>float
 cdef PyTypeObject* T_BOOL = <PyTypeObject*>bool
-cdef PyTypeObject* T_BYTES = <PyTypeObject*>bytes
-cdef PyTypeObject* T_COMPLEX = <PyTypeObject*>complex
-cdef PyTypeObject* T_TYPE = <PyTypeObject*>type
-cdef PyTypeObject* T_FUNCTION = <PyTypeObject*>FunctionType
-cdef PyTypeObject* T_BUILTIN_FUNCTION = <PyTypeObject*>BuiltinFunctionType
-cdef PyTypeObject* T_CODE = <PyTypeObject*>CodeType
-cdef PyTypeObject* T_RANGE = <PyTypeObject*>range
 cdef PyTypeObject* T_WEAKREF = <PyTypeObject*>WeakrefType
-cdef PyTypeObject* T_PROPERTY = <PyTypeObject*>property
-cdef PyTypeObject* T_ELLIPSIS = <PyTypeObject*>EllipsisType
-cdef PyTypeObject* T_NOTIMPLEMENTED = <PyTypeObject*>NotImplementedType
-# copy.copy also returns these unchanged.
+# Containers with native paths (T_FROZENDICT is NULL before 3.15).
 cdef PyTypeObject* T_TUPLE = <PyTypeObject*>tuple
 cdef PyTypeObject* T_FROZENSET = <PyTypeObject*>frozenset
-cdef PyTypeObject* T_SLICE = <PyTypeObject*>slice
-# Containers with native paths.
 cdef PyTypeObject* T_LIST = <PyTypeObject*>list
 cdef PyTypeObject* T_DICT = <PyTypeObject*>dict
 cdef PyTypeObject* T_SET = <PyTypeObject*>set
 cdef PyTypeObject* T_BYTEARRAY = <PyTypeObject*>bytearray
+cdef PyTypeObject* T_FROZENDICT = <PyTypeObject*>FROZENDICT if FROZENDICT is not None else NULL
+
+
+# The rest of the running copy module's type tables (_rules), as arrays of
+# type addresses searched in order; the most frequent types first.
+cdef enum:
+    MAX_TABLE_TYPES = 48
+
+cdef struct TypeTable:
+    int size
+    PyTypeObject* types[MAX_TABLE_TYPES]
+
+cdef TypeTable deep_atomic_table         # deepcopy returns them unchanged
+cdef TypeTable shallow_atomic_table      # copy returns them unchanged
+cdef TypeTable shallow_container_table   # copy calls cls.copy(x)
+
+# Strong references to every type in the tables (a table may hold a class
+# that third-party code put in copy's sets before fastcopy was imported).
+cdef list table_types = []
+
+cdef tuple FREQUENT_ORDER = (
+    tuple, frozenset, bytes, types.FunctionType, type, complex,
+    types.BuiltinFunctionType, types.CodeType, range, weakref.ref, property,
+    type(Ellipsis), type(NotImplemented), slice)
+
+
+cdef int fill_table(TypeTable* table, object types_, bint skip_hot) except -1:
+    ordered = [t for t in FREQUENT_ORDER if t in types_]
+    ordered += sorted((t for t in types_ if t not in ordered),
+                      key=lambda t: (t.__module__, t.__qualname__))
+    if skip_hot:
+        ordered = [t for t in ordered if t not in _rules.HOT_ATOMIC]
+    if len(ordered) > MAX_TABLE_TYPES:
+        raise ImportError("fastcopy: the copy module lists too many types")
+    table.size = 0
+    for t in ordered:
+        if not isinstance(t, type):
+            raise ImportError("fastcopy: the copy module lists %r as a type" % (t,))
+        table_types.append(t)
+        table.types[table.size] = <PyTypeObject*>t
+        table.size += 1
+    return 0
+
+
+fill_table(&deep_atomic_table, _rules.DEEP_ATOMIC, True)
+fill_table(&shallow_atomic_table, _rules.SHALLOW_ATOMIC, True)
+fill_table(&shallow_container_table, _rules.SHALLOW_CONTAINERS, False)
+
+
+cdef list table_contents(TypeTable* table):
+    return [<object>table.types[i] for i in range(table.size)]
+
+
+cdef inline bint in_table(TypeTable* table, PyTypeObject* tp) noexcept:
+    cdef int i
+    for i in range(table.size):
+        if table.types[i] == tp:
+            return True
+    return False
+
+
+cdef inline bint is_hot_atomic(PyTypeObject* tp) noexcept:
+    return tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT or tp == T_BOOL
 
 
 cdef inline bint is_deep_atomic(PyTypeObject* tp) noexcept:
-    # Most frequent first.
-    return (tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT
-            or tp == T_BOOL or tp == T_BYTES or tp == T_FUNCTION
-            or tp == T_TYPE or tp == T_COMPLEX or tp == T_BUILTIN_FUNCTION
-            or tp == T_CODE or tp == T_RANGE or tp == T_WEAKREF
-            or tp == T_PROPERTY or tp == T_ELLIPSIS or tp == T_NOTIMPLEMENTED)
+    """Does copy.deepcopy return instances of exactly tp unchanged?"""
+    return is_hot_atomic(tp) or in_table(&deep_atomic_table, tp)
 
 
 cdef inline bint is_shallow_atomic(PyTypeObject* tp) noexcept:
-    return (is_deep_atomic(tp) or tp == T_TUPLE or tp == T_FROZENSET
-            or tp == T_SLICE)
+    """Does copy.copy return instances of exactly tp unchanged?"""
+    return is_hot_atomic(tp) or in_table(&shallow_atomic_table, tp)
 
 
 cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
@@ -115,8 +163,8 @@ def deepcopy(x, memo=None):
     cdef PyTypeObject* tp
     cdef int kind
     cdef Session s
+    tp = Py_TYPE(<PyObject*>x)
     if memo is None:
-        tp = Py_TYPE(<PyObject*>x)
         if is_deep_atomic(tp) or (tp == T_TUPLE and atomic_tuple(<PyObject*>x, 0)):
             return x
         # A list of values that are their own copies needs no memo: copy it
@@ -128,6 +176,8 @@ def deepcopy(x, memo=None):
         if kind != K_NONE:
             return steal(walk(s, <PyObject*>x, kind, True))
         return deep_other(s, x)
+    if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
+        return x                    # 3.14+: before the memo is read
     return deep_any(mapping_session(memo), x)
 
 
@@ -136,3 +186,19 @@ def _is_plain_type(cls):
     if not isinstance(cls, type):
         raise TypeError("expected a class")
     return type_info(<PyTypeObject*>cls).kind == KIND_PLAIN
+
+
+def _type_tables():
+    """The core's view of the copy module's rules (tests): the types deepcopy
+    and copy return unchanged, those copy copies with cls.copy(x), whether
+    atomic types are answered before the memo is read, whether a memo is
+    read with `in`, the frozendict type."""
+    hot = list(_rules.HOT_ATOMIC)
+    return {
+        "deep_atomic": frozenset(table_contents(&deep_atomic_table) + hot),
+        "shallow_atomic": frozenset(table_contents(&shallow_atomic_table) + hot),
+        "shallow_containers": frozenset(table_contents(&shallow_container_table)),
+        "atomic_before_memo": ATOMIC_BEFORE_MEMO,
+        "memo_read_by_contains": MEMO_READ_BY_CONTAINS,
+        "frozendict": <object>T_FROZENDICT if T_FROZENDICT != NULL else None,
+    }

@@ -12,6 +12,7 @@ cdef extern from "Python.h":
     void xdecref "Py_XDECREF" (PyObject* o)
     PyTypeObject* Py_TYPE(PyObject* o)
     bint PyType_Check(PyObject* o)
+    unsigned long Py_TPFLAGS_HEAPTYPE
 
     PyObject* PyErr_Occurred()
 
@@ -102,3 +103,4 @@ cdef extern from "fastcopy_helpers.h":
     int fc_dict_scan_atomic(PyObject* d)
     int fc_update_dict_of_atomic(PyObject* into, PyObject* d) except -1
     PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen) except NULL
+    PyObject* fc_frozendict_new(PyObject* d) except NULL

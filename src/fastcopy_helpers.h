@@ -268,10 +268,11 @@ static inline PyObject *fc_call2(PyObject *f, PyObject *a, PyObject *b)
  * dict of atomic values can be copied whole.  PyDict_Next costs a call and
  * several checks per item, more than copying the table; these mirror the
  * private layout of the keys object (Objects/dict-common.h in 3.10,
- * Include/internal/pycore_dict.h in 3.11-3.13).  Other versions and
- * free-threaded builds are not mirrored: the scan answers "don't know" and
- * the caller uses PyDict_Next. */
-#if !defined(Py_GIL_DISABLED) && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
+ * Include/internal/pycore_dict.h in 3.11-3.15, unchanged from 3.11 to 3.15
+ * in GIL builds).  Other versions and free-threaded builds (whose keys
+ * object has a lock in the middle) are not mirrored: the scan answers
+ * "don't know" and the caller uses PyDict_Next. */
+#if !defined(Py_GIL_DISABLED) && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x03100000
 #define FC_DICT_LAYOUT 311
 typedef struct {
     Py_ssize_t dk_refcnt;
@@ -304,7 +305,7 @@ typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
    its attributes outside any dict object until __dict__ is asked for
    ("inline values", named by the class's shared keys): then *dict is NULL
    and *shared_keys is those keys (the names the values may be under).  The
-   managed-dict layout is mirrored for 3.11-3.13 with the GIL (see
+   managed-dict layout is mirrored for 3.11-3.15 with the GIL (see
    Include/internal/pycore_object.h); elsewhere such instances answer 0. */
 static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **shared_keys)
 {
@@ -319,15 +320,24 @@ static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **sha
             return 0;           /* shared keys live in the heap type object */
         keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
 #if PY_VERSION_HEX >= 0x030D0000
-        /* 3.13: the dict pointer three words before the object; the values
-           right after the object header, with a `valid` flag. */
+        /* 3.13-3.15: the dict pointer three words before the object; the
+           values (struct _dictvalues, whose fourth byte is the `valid` flag)
+           right after the object header in 3.13, at tp_basicsize from 3.14
+           on (after any __slots__). */
+        uint8_t *values;
         *dict = *(PyObject **)((char *)x - 3 * sizeof(PyObject *));
         if (*dict != NULL)
             return 1;
         if (!(tp->tp_flags & Py_TPFLAGS_INLINE_VALUES))
             return 1;           /* no attributes yet */
-        if (tp->tp_basicsize != sizeof(PyObject) || keys == NULL
-                || !((uint8_t *)((char *)x + sizeof(PyObject)))[3])
+#if PY_VERSION_HEX >= 0x030E0000
+        values = (uint8_t *)x + tp->tp_basicsize;
+#else
+        if (tp->tp_basicsize != sizeof(PyObject))
+            return 0;
+        values = (uint8_t *)x + sizeof(PyObject);
+#endif
+        if (keys == NULL || !values[3])
             return 0;
         *shared_keys = keys;
         return 1;
@@ -524,6 +534,18 @@ static inline PyObject *fc_copy_set_of_atomic(PyObject *set, int frozen)
     return copy;
 }
 
+/* frozendict(d) for the dict d (3.15+). */
+static inline PyObject *fc_frozendict_new(PyObject *d)
+{
+#if PY_VERSION_HEX >= 0x030F0000
+    return PyFrozenDict_New(d);
+#else
+    (void)d;
+    PyErr_SetString(PyExc_SystemError, "fastcopy: no frozendict before 3.15");
+    return NULL;
+#endif
+}
+
 /* Append to a list, stealing the reference to item.  Writes straight into
    spare capacity (a list made by fc_list_with_capacity) and falls back to
    PyList_Append when there is none.  The list stays a valid list after every
@@ -555,7 +577,7 @@ static inline PyObject *fc_list_with_capacity(Py_ssize_t n)
 /* A dict sized for n items, so filling it does not resize it. */
 static inline PyObject *fc_dict_with_capacity(Py_ssize_t n)
 {
-#if PY_VERSION_HEX < 0x030E0000
+#if PY_VERSION_HEX < 0x03100000
     return _PyDict_NewPresized(n);
 #else
     (void)n;

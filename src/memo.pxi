@@ -316,9 +316,15 @@ cdef PyObject* memo_lookup(Session s, PyObject* x) except? NULL:
             return NULL
         incref(y)
         return y
-    found = s.memo.get(key, _nil)
-    if found is _nil:
-        return NULL
+    if MEMO_READ_BY_CONTAINS:
+        # 3.15: `if d in memo: return memo[d]`.
+        if key not in s.memo:
+            return NULL
+        found = s.memo[key]
+    else:
+        found = s.memo.get(key, _nil)
+        if found is _nil:
+            return NULL
     incref(<PyObject*>found)
     return <PyObject*>found
 

@@ -17,6 +17,8 @@ cdef object deep_any(Session s, object x):
         if y != NULL:
             return <object>y
     else:
+        if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
+            return x                # 3.14+: before the memo is read
         y = memo_lookup(s, p)
         if y != NULL:
             return steal(y)
@@ -57,6 +59,8 @@ cdef object deep_other(Session s, object x):
 cdef inline object foreign_copier(dict current, dict stdlib, object cls):
     """A copier registered by third-party code in one of the copy module's
     private dispatch tables (current), or None."""
+    if current is None:
+        return None                 # no such table on this Python
     cdef PyObject* found = PyDict_GetItemWithError(<PyObject*>current, <PyObject*>cls)
     if found == NULL:
         if PyErr_Occurred() != NULL:

@@ -7,14 +7,15 @@ def copy(x):
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     if is_shallow_atomic(tp):
         return x
-    if tp == T_LIST:
-        return steal(PyList_GetSlice(<PyObject*>x, 0, PyList_GET_SIZE(<PyObject*>x)))
-    if tp == T_DICT:
-        return steal(PyDict_Copy(<PyObject*>x))
-    if tp == T_SET:
-        return steal(PySet_New(<PyObject*>x))
     cls = type(x)
-    if tp == T_BYTEARRAY:
+    if in_table(&shallow_container_table, tp):
+        # What cls.copy(x) does, for those with a C-level equivalent.
+        if tp == T_LIST:
+            return steal(PyList_GetSlice(<PyObject*>x, 0, PyList_GET_SIZE(<PyObject*>x)))
+        if tp == T_DICT:
+            return steal(PyDict_Copy(<PyObject*>x))
+        if tp == T_SET:
+            return steal(PySet_New(<PyObject*>x))
         return cls.copy(x)
     copier = foreign_copier(copy_shallow_dispatch, stdlib_shallow_dispatch, cls)
     if copier is not None:

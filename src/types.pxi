@@ -258,7 +258,9 @@ cdef bint native_hash_slow(PyObject* o) noexcept:
             if not native_hash(PyTuple_GET_ITEM(o, i)):
                 return False
         return True
-    return tp != T_WEAKREF and is_deep_atomic(tp)
+    # (A class third-party code listed as atomic may hash in Python.)
+    return (tp != T_WEAKREF and is_deep_atomic(tp)
+            and not (tp.tp_flags & Py_TPFLAGS_HEAPTYPE))
 
 
 cdef inline bint own_copy(PyObject* o) except -1:

@@ -1,4 +1,5 @@
-# The container walk: exact list, dict, tuple, set and frozenset are copied
+# The container walk: exact list, dict, tuple, set, frozenset and (3.15+)
+# frozendict are copied
 # with an explicit stack of frames instead of C recursion, so nesting depth is
 # bounded by memory, not by the C stack.  Mirrors the frame classes of
 # fastcopy/_pure.py.
@@ -26,11 +27,14 @@ cdef enum Kind:
     K_TUPLE = 2
     K_SET = 3
     K_FROZENSET = 4
+    K_FROZENDICT = 5    # walked as a dict into a new dict, frozen at the end
 
 
 cdef struct Frame:
     int kind
-    bint memoized       # list/dict: the copy is in the memo (see note_copy)
+    bint memoized       # list/dict: the copy is in the memo (see note_copy);
+                        # frozendict: always set, its copy is only recorded
+                        # after its items, as a tuple's
     PyObject* src       # the original container
     PyObject* dst       # its copy being filled; for a tuple NULL until an item differs
     PyObject* items     # set/frozenset: snapshot list of the original items
@@ -67,6 +71,8 @@ cdef inline int container_kind(PyTypeObject* tp) except -2:
         return K_DICT
     if tp == T_TUPLE:
         return K_TUPLE
+    if tp == T_FROZENDICT:
+        return K_FROZENDICT     # never equal while T_FROZENDICT is NULL
     # The stdlib copies sets through __reduce_ex__, which a copyreg entry
     # overrides; only the unregistered exact types take the native path.
     if tp == T_SET:
@@ -291,6 +297,13 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
         # it (this matters when the memo dict is itself being copied).
         f.size = PyDict_GET_SIZE(src)
         f.left = f.size
+    elif kind == K_FROZENDICT:
+        # Copied into a dict as the stdlib's _deepcopy_frozendict does;
+        # frame_finish freezes it.  Not memoized before its items.
+        f.memoized = True
+        f.dst = fc_dict_with_capacity(PyDict_GET_SIZE(src))
+        f.size = PyDict_GET_SIZE(src)
+        f.left = f.size
     elif kind == K_SET or kind == K_FROZENSET:
         if native and all_own_copies_set(src):
             # The same set as rebuilding it from its items, made by copying
@@ -413,7 +426,7 @@ cdef int frame_advance(Session s, Frame* f, PyObject** child) except -1:
             incref(item)
             tuple_store(f, item)
         return 0
-    if f.kind == K_DICT:
+    if f.kind == K_DICT or f.kind == K_FROZENDICT:
         if f.pos < 0:
             return 0                # copied whole by frame_open
         if f.phase != PH_NEXT:
@@ -475,7 +488,7 @@ cdef int frame_next_general(Frame* f, PyObject** child) except -1:
     cdef PyObject* seq
     f.child_checked = False
     f.child_scanned = False
-    if f.kind != K_DICT:
+    if f.kind != K_DICT and f.kind != K_FROZENDICT:
         # Index-based like list iteration: items appended by a hook are
         # copied too, a list cleared by a hook ends the loop.  Sets walk
         # their snapshot list.
@@ -528,7 +541,7 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
         status = set_add_status(f.dst, y)
         decref(y)
         return status if status == 0 else raise_current()
-    # K_DICT
+    # K_DICT, K_FROZENDICT
     if f.phase == PH_VALUE or (f.phase == PH_VALUE_KEY_OWN and s.memo is not None):
         # (A hook that ran while the value was copied may have turned the
         # memo into a dict: then the key is looked up in it, as the stdlib
@@ -564,13 +577,16 @@ cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
             note_copy(s, f)
         incref(f.dst)
         return f.dst
-    if f.kind == K_TUPLE:
-        # A tuple is memoized only after its items, so a cycle through it
-        # may already have produced its copy: use that one, as the stdlib.
+    if f.kind == K_TUPLE or f.kind == K_FROZENDICT:
+        # Memoized only after its items, so a cycle through it may already
+        # have produced its copy: use that one, as the stdlib.
         y = memo_subscript(s, f.src)
         if y == NULL:
-            y = f.dst if f.dst != NULL else f.src
-            incref(y)
+            if f.kind == K_FROZENDICT:
+                y = fc_frozendict_new(f.dst)    # always a new one
+            else:
+                y = f.dst if f.dst != NULL else f.src
+                incref(y)
     else:
         y = f.dst
         incref(y)
@@ -629,8 +645,13 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             # `child` is a new reference from here on.
             tp = Py_TYPE(child)
             if s.memo is not None:
-                # A mapping memo is consulted first, even for atomic objects.
-                y = memo_lookup(s, child)
+                # A mapping memo is consulted first, even for atomic objects
+                # (3.14+: after them).
+                if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
+                    y = child
+                    incref(y)
+                else:
+                    y = memo_lookup(s, child)
                 if y == NULL and is_deep_atomic(tp):
                     y = child
                     incref(y)

@@ -11,8 +11,12 @@ parallel and checks, node by node:
   - equal atomic values.
 """
 
+import builtins
 import math
 import types
+
+# The built-in frozendict (3.15+); an empty tuple of types before it.
+MAPPINGS = (dict,) + ((builtins.frozendict,) if hasattr(builtins, "frozendict") else ())
 
 _SCALARS = (type(None), bool, int, float, complex, str, bytes, range, slice,
             type(Ellipsis), type(NotImplemented))
@@ -55,7 +59,7 @@ def _children(x):
     """The sub-objects of x, in a deterministic order, as a list."""
     if isinstance(x, (list, tuple)):
         out = list(x)
-    elif isinstance(x, dict):
+    elif isinstance(x, MAPPINGS):
         out = []
         for k, v in x.items():
             out.extend((k, v))
@@ -145,7 +149,7 @@ def reachable(x):
         out.append(o)
         if isinstance(o, (list, tuple, set, frozenset)):
             stack.extend(o)
-        elif isinstance(o, dict):
+        elif isinstance(o, MAPPINGS):
             stack.extend(o.keys())
             stack.extend(o.values())
         d = getattr(o, "__dict__", None)

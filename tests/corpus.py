@@ -5,6 +5,7 @@ the same families at larger sizes.
 """
 
 import array
+import builtins
 import collections
 import dataclasses
 import datetime
@@ -309,3 +310,38 @@ CASES = {
     "simplenamespace": lambda: types.SimpleNamespace(a=[1], b="x"),
     "mappingproxy_holder": lambda: [types.MappingProxyType({"a": 1})],
 }
+
+# The built-in frozendict (3.15+): every shape a dict case covers.
+FROZENDICT = getattr(builtins, "frozendict", None)
+
+
+def _frozendict_cycle():
+    # A frozendict cannot hold itself; a list inside it can.
+    inner = []
+    fd = FROZENDICT({"list": inner, "n": 1})
+    inner.append(fd)
+    return [fd, inner]
+
+
+def _frozendict_shared():
+    shared = [1, 2]
+    fd = FROZENDICT({"a": shared, "b": shared})
+    return [fd, fd, shared, {"same": fd}]
+
+
+if FROZENDICT is not None:
+    class FrozenDictSub(FROZENDICT):
+        pass
+
+    CASES.update({
+        "frozendict_small": lambda: FROZENDICT({"a": 1, "b": "two", 3: None}),
+        "frozendict_large": lambda: FROZENDICT({str(i): i for i in range(10_000)}),
+        "frozendict_empty": lambda: FROZENDICT(),
+        "frozendict_nested": lambda: FROZENDICT(
+            {"l": [1, {"d": FROZENDICT(x=[2])}], FROZENDICT(k=1): (3, [4])}),
+        "frozendict_in_json": lambda: [_json_doc(), FROZENDICT(doc=_json_doc())],
+        "frozendict_cycle": _frozendict_cycle,
+        "frozendict_shared": _frozendict_shared,
+        "frozendict_as_key": lambda: {FROZENDICT(a=1): [1], (FROZENDICT(b=2),): 2},
+        "frozendict_subclass": lambda: FrozenDictSub({"a": [1]}),
+    })

@@ -273,14 +273,20 @@ def test_foreign_copy_dispatch_entry_is_honoured(impl):
 
     def shallow(x):
         return "shallow special"
+    # copy.copy has a dispatch table up to 3.13 only.
+    shallow_table = getattr(copy, "_copy_dispatch", {})
     copy._deepcopy_dispatch[Special] = deep
-    copy._copy_dispatch[Special] = shallow
+    shallow_table[Special] = shallow
     try:
         assert impl.deepcopy([Special()]) == copy.deepcopy([Special()]) == ["deep special"]
-        assert impl.copy(Special()) == "shallow special"
+        assert type(impl.copy(Special())) is type(copy.copy(Special()))
+        if sys.version_info < (3, 14):
+            assert impl.copy(Special()) == "shallow special"
+        else:
+            assert type(impl.copy(Special())) is Special
     finally:
         del copy._deepcopy_dispatch[Special]
-        del copy._copy_dispatch[Special]
+        shallow_table.pop(Special)
 
 
 # -- hooks that mutate the container being copied ---------------------------
@@ -568,7 +574,9 @@ def test_prefilled_memo_entries_are_honoured(impl):
         ref_memo[id(a)] = replacement
         ref_memo[id(5)] = "five"
         r = copy.deepcopy([a, b, 5, (a,)], ref_memo)
-        assert y == r == [replacement, [2], "five", (replacement,)]
+        # From 3.14 on an atomic object is answered before the memo is read.
+        five = 5 if sys.version_info >= (3, 14) else "five"
+        assert y == r == [replacement, [2], five, (replacement,)]
         assert y[0] is replacement and y[3][0] is replacement
         assert impl.deepcopy(a, {id(a): "direct"}) == "direct"
 
@@ -581,6 +589,9 @@ class _MappingMemo:
 
     def get(self, key, default=None):
         return self.data.get(key, default)
+
+    def __contains__(self, key):        # read by 3.15's deepcopy
+        return key in self.data
 
     def __getitem__(self, key):
         return self.data[key]

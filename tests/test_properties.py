@@ -1,6 +1,7 @@
 """Property tests: generated nested structures with shared references and
 cycles are copied exactly as the stdlib copies them."""
 
+import builtins
 import copy
 
 from hypothesis import HealthCheck, given, settings
@@ -13,9 +14,18 @@ atoms = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
     st.text(max_size=5), st.binary(max_size=5), st.complex_numbers(allow_nan=False),
 )
-hashables = st.recursive(
-    atoms, lambda inner: st.one_of(st.tuples(inner, inner), st.frozensets(inner, max_size=3)),
-    max_leaves=5)
+# The built-in frozendict (3.15+) joins the generated data where it exists.
+FROZENDICT = getattr(builtins, "frozendict", None)
+
+
+def _hashable_containers(inner):
+    options = [st.tuples(inner, inner), st.frozensets(inner, max_size=3)]
+    if FROZENDICT is not None:
+        options.append(st.dictionaries(inner, inner, max_size=3).map(FROZENDICT))
+    return st.one_of(*options)
+
+
+hashables = st.recursive(atoms, _hashable_containers, max_leaves=5)
 
 
 def _containers(children):
@@ -28,6 +38,8 @@ def _containers(children):
         st.frozensets(hashables, max_size=4),
         st.binary(max_size=4).map(bytearray),
         children.map(_Box),
+        *([st.dictionaries(hashables, children, max_size=4).map(FROZENDICT)]
+          if FROZENDICT is not None else []),
     )
 
 
@@ -56,7 +68,7 @@ def _mutables(x):
             out.append(o)
         if isinstance(o, (list, tuple)):
             stack.extend(reversed(o))
-        elif isinstance(o, dict):
+        elif isinstance(o, (dict, FROZENDICT or dict)):
             stack.extend(reversed(list(o.values())))
         elif isinstance(o, _Box):
             stack.append(o.item)

@@ -16,8 +16,8 @@ import weakref
 
 import pytest
 
-from .compare import reachable
-from .corpus import CASES
+from .compare import MAPPINGS, reachable
+from .corpus import CASES, FROZENDICT
 
 SOAK = int(os.environ.get("FASTCOPY_SOAK", "100"))
 
@@ -46,10 +46,13 @@ def _nest(kind, depth):
             x = (x, [i]) if i % 2 else (x,)
         elif kind == "set":
             x = [x, {i}, frozenset({(i, i)})]
+        elif kind == "frozendict":
+            x = FROZENDICT(k=x, i=[i])
         else:                       # a mixture of all of them
-            m = i % 5
+            m = i % (6 if FROZENDICT is not None else 5)
             x = ([x] if m == 0 else {"k": x} if m == 1 else (x, [i]) if m == 2
-                 else {frozenset({i}): x} if m == 3 else [i, (x, {i})])
+                 else {frozenset({i}): x} if m == 3 else [i, (x, {i})] if m == 4
+                 else FROZENDICT(k=x))
     return x
 
 
@@ -57,7 +60,7 @@ def _depth(y):
     d = 0
     while not isinstance(y, int):
         d += 1
-        if isinstance(y, dict):
+        if isinstance(y, MAPPINGS):
             y = next(iter(y.values()))
         elif isinstance(y, list) and len(y) == 2:
             y = y[1][0]
@@ -71,7 +74,11 @@ def _depth_limit(impl):
     return 1_000_000 if impl.__name__.endswith("_core") else 100_000
 
 
-@pytest.mark.parametrize("kind", ["list", "dict", "tuple", "set", "mix"])
+# Every nesting kind of the running Python (frozendict from 3.15 on).
+KINDS = ["list", "dict", "tuple", "set"] + (["frozendict"] if FROZENDICT else []) + ["mix"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_deep_containers_main_thread(impl, kind):
     depth = _depth_limit(impl)
     x = _nest(kind, depth)
@@ -80,7 +87,7 @@ def test_deep_containers_main_thread(impl, kind):
     assert y is not x or kind == "tuple"
 
 
-@pytest.mark.parametrize("kind", ["list", "dict", "mix"])
+@pytest.mark.parametrize("kind", ["list", "dict"] + (["frozendict"] if FROZENDICT else []) + ["mix"])
 def test_deep_containers_in_small_thread(impl, kind):
     depth = _depth_limit(impl)
     x = _nest(kind, depth)

@@ -1,0 +1,102 @@
+"""The running interpreter's copy rules, read from its own ``copy`` module.
+
+CPython 3.10 to 3.15 differ in small ways (which types are atomic, whether
+``deepcopy`` looks at the memo before or after the atomic check, the 3.15
+``frozendict``).  This module is the one description of them that the
+compiled core, the pure-Python twin and ``copy()`` all use.  Everything that
+the ``copy`` module states as data is read from it, once, at import; what it
+states only as code (the order of two checks, how the memo is read) is
+derived from what the module has.
+"""
+
+import builtins
+import copy as _copy
+import types
+
+# -- deepcopy ---------------------------------------------------------------
+
+# The stdlib's own entries in its private deep dispatch table, as they are
+# before anyone adds to it.  An entry that differs later was put there by
+# third-party code and is honoured, the way the stdlib would call it.
+STDLIB_DEEP_DISPATCH = dict(_copy._deepcopy_dispatch)
+
+if hasattr(_copy, "_atomic_types"):
+    # 3.14+: `if cls in _atomic_types: return x` comes first, before the
+    # memo is read (a memo entry for an atomic object is not honoured).
+    DEEP_ATOMIC = frozenset(_copy._atomic_types)
+    ATOMIC_BEFORE_MEMO = True
+else:
+    # 3.10-3.13: atomic types are dispatch entries (`_deepcopy_atomic`),
+    # reached after the memo lookup.
+    DEEP_ATOMIC = frozenset(
+        cls for cls, copier in STDLIB_DEEP_DISPATCH.items()
+        if copier is _copy._deepcopy_atomic)
+    ATOMIC_BEFORE_MEMO = False
+
+# The built-in frozendict (3.15+) and the stdlib's copier for it, or None.
+FROZENDICT = getattr(builtins, "frozendict", None)
+FROZENDICT_COPIER = (STDLIB_DEEP_DISPATCH.get(FROZENDICT)
+                     if FROZENDICT is not None else None)
+
+# How a caller's memo is read: `memo.get(id(x), _nil)` up to 3.14 (its
+# `deepcopy` has the `_nil` default), `id(x) in memo` then `memo[id(x)]`
+# from 3.15.  The two differ only for a memo that is not an exact dict.
+MEMO_READ_BY_CONTAINS = "_nil" not in _copy.deepcopy.__code__.co_varnames
+
+# -- copy -------------------------------------------------------------------
+
+if hasattr(_copy, "_copy_atomic_types"):
+    # 3.14+: fixed sets, no dispatch table for third parties.
+    SHALLOW_ATOMIC = frozenset(_copy._copy_atomic_types)
+    SHALLOW_CONTAINERS = frozenset(_copy._copy_builtin_containers)
+    STDLIB_SHALLOW_DISPATCH = None
+else:
+    STDLIB_SHALLOW_DISPATCH = dict(_copy._copy_dispatch)
+    SHALLOW_ATOMIC = frozenset(
+        cls for cls, copier in STDLIB_SHALLOW_DISPATCH.items()
+        if copier is _copy._copy_immutable)
+    # `_copy_dispatch[list] = list.copy`, ...
+    SHALLOW_CONTAINERS = frozenset(
+        cls for cls, copier in STDLIB_SHALLOW_DISPATCH.items()
+        if copier is getattr(cls, "copy", None))
+
+# The live private tables third-party code may add copiers to (None where
+# the running version has none).
+DEEP_DISPATCH = _copy._deepcopy_dispatch
+SHALLOW_DISPATCH = getattr(_copy, "_copy_dispatch", None)
+
+# Types whose exact instances the compiled core recognises by address in its
+# hottest loops as atomic, without a table lookup: they must be atomic here.
+HOT_ATOMIC = (str, int, types.NoneType, float, bool)
+
+
+def check():
+    """Raise ImportError if the running `copy` module breaks an assumption
+    the implementations are built on."""
+    missing = [cls.__name__ for cls in HOT_ATOMIC if cls not in DEEP_ATOMIC]
+    if missing:
+        raise ImportError("fastcopy: copy.deepcopy does not treat %s as atomic "
+                          "on this Python" % ", ".join(missing))
+    if not DEEP_ATOMIC <= SHALLOW_ATOMIC:
+        raise ImportError("fastcopy: a type atomic for copy.deepcopy is not "
+                          "atomic for copy.copy on this Python")
+    unknown = SHALLOW_CONTAINERS - {list, dict, set, bytearray}
+    if unknown:
+        raise ImportError("fastcopy: copy.copy copies %s as a built-in "
+                          "container, which fastcopy does not know"
+                          % ", ".join(sorted(c.__name__ for c in unknown)))
+
+
+check()
+
+
+def foreign_copier(table, stdlib_entries, cls):
+    """A copier for cls registered by someone else in one of the copy
+    module's private dispatch tables (table), or None.  stdlib_entries is
+    the snapshot of that table's own entries."""
+    if table is None:
+        return None
+    copier = table.get(cls)
+    if copier is None or stdlib_entries.get(cls) is copier:
+        return None
+    return copier
