@@ -167,9 +167,11 @@ ext = Extension(
     "fastcopy._core",
     sources=["src/_core.pyx"],
     include_dirs=["src"],
+    depends=["src/fastcopy_helpers.h"] + [
+        os.path.join("src", "helpers", name) for name in sorted(os.listdir(os.path.join(HERE, "src", "helpers")))],
     extra_compile_args=_compile_flags(),
     extra_link_args=_link_flags(),
-    define_macros=[("CYTHON_TRACE_NOGIL", "1")] if DEBUG else [],
+    define_macros=[("CYTHON_TRACE_NOGIL", "1"), ("FASTCOPY_DEBUG", "1")] if DEBUG else [],
 )
 
 setup(ext_modules=[ext], cmdclass={"build_ext": build_ext, "build_py": build_py})

@@ -4,12 +4,19 @@
 # fastcopy._core: the compiled core of fastcopy.
 #
 # One extension module, split by concern into included files:
-#   memo.pxi      the per-call memo (native address table, or a mapping)
-#   walk.pxi      explicit-stack deep copy of the built-in containers
-#   types.pxi     per-type verdicts (plain class, returns itself, general)
-#   instances.pxi a native path for instances of plain classes
-#   protocol.pxi  hooks, the reduce protocol and reconstruction
-#   shallow.pxi   copy.copy
+#   rules.pxi       the running Python's copy rules: type tables (_rules.py)
+#   memo.pxi        the memo: native address table, or the stdlib's mapping
+#   session.pxi     the state of one call: GC pause, C stack floor
+#   dispatch.pxi    the stdlib's order for one object, asked by all below
+#   walk.pxi        the explicit-stack walk over built-in containers
+#   list_copy.pxi   list, tuple, set and frozenset frames
+#   dict_copy.pxi   dict and frozendict frames
+#   types.pxi       per-type verdicts (plain class, returns itself, general)
+#   instances.pxi   a native path for instances of plain classes
+#   protocol.pxi    hooks, the reduce protocol and reconstruction
+#   shallow.pxi     copy.copy
+# The C helpers are in fastcopy_helpers.h (one header per concern under
+# src/helpers/; every private CPython layout read is in cpython_internals.h).
 # fastcopy/_pure.py is the pure-Python twin of all of it.
 
 cimport cython
@@ -26,158 +33,45 @@ import copy as stdlib_copy
 from fastcopy._common import Error, reduce_arity_error, reduce_not_iterable_error
 from fastcopy import _rules
 
-# cdef aliases of module-level objects: no global lookups on the hot paths.
-cdef dict dispatch_table = copyreg.dispatch_table
-cdef object copyreg_newobj = copyreg.__newobj__
-cdef dict copyreg_namespace = copyreg.__dict__
-cdef dict interpreter_modules = <dict>PyImport_GetModuleDict()  # sys.modules
-cdef object MethodType = types.MethodType
-cdef object _nil = object()
-# The copy module's private dispatch tables (live; no shallow one from 3.14)
-# and the stdlib's own entries in them (snapshot): entries that differ were
-# added by third parties.
-cdef dict copy_deep_dispatch = _rules.DEEP_DISPATCH
-cdef dict copy_shallow_dispatch = _rules.SHALLOW_DISPATCH
-cdef dict stdlib_deep_dispatch = _rules.STDLIB_DEEP_DISPATCH
-cdef dict stdlib_shallow_dispatch = _rules.STDLIB_SHALLOW_DISPATCH
-# The order of deepcopy's first two checks, and how a caller's memo is read.
-cdef bint ATOMIC_BEFORE_MEMO = _rules.ATOMIC_BEFORE_MEMO
-cdef bint MEMO_READ_BY_CONTAINS = _rules.MEMO_READ_BY_CONTAINS
-cdef object FROZENDICT = _rules.FROZENDICT
-cdef object NoneType = type(None)
-cdef object FunctionType = types.FunctionType
-cdef object WeakrefType = weakref.ref
-
-# Builtin types live as long as the interpreter: borrowed pointers are safe.
-# The hot atomic types, compared by address in the tightest loops; _rules
-# has checked that the running copy module treats them as atomic.
-cdef PyTypeObject* T_NONE = <PyTypeObject*>NoneType
-cdef PyTypeObject* T_INT = <PyTypeObject*>int
-cdef PyTypeObject* T_STR = <PyTypeObject*>str
-cdef PyTypeObject* T_FLOAT = <PyTypeObject*>float
-cdef PyTypeObject* T_BOOL = <PyTypeObject*>bool
-cdef PyTypeObject* T_WEAKREF = <PyTypeObject*>WeakrefType
-# Containers with native paths (T_FROZENDICT is NULL before 3.15).
-cdef PyTypeObject* T_TUPLE = <PyTypeObject*>tuple
-cdef PyTypeObject* T_FROZENSET = <PyTypeObject*>frozenset
-cdef PyTypeObject* T_LIST = <PyTypeObject*>list
-cdef PyTypeObject* T_DICT = <PyTypeObject*>dict
-cdef PyTypeObject* T_SET = <PyTypeObject*>set
-cdef PyTypeObject* T_BYTEARRAY = <PyTypeObject*>bytearray
-cdef PyTypeObject* T_FROZENDICT = <PyTypeObject*>FROZENDICT if FROZENDICT is not None else NULL
-
-
-# The rest of the running copy module's type tables (_rules), as arrays of
-# type addresses searched in order; the most frequent types first.
-cdef enum:
-    MAX_TABLE_TYPES = 48
-
-cdef struct TypeTable:
-    int size
-    PyTypeObject* types[MAX_TABLE_TYPES]
-
-cdef TypeTable deep_atomic_table         # deepcopy returns them unchanged
-cdef TypeTable shallow_atomic_table      # copy returns them unchanged
-cdef TypeTable shallow_container_table   # copy calls cls.copy(x)
-
-# Strong references to every type in the tables (a table may hold a class
-# that third-party code put in copy's sets before fastcopy was imported).
-cdef list table_types = []
-
-cdef tuple FREQUENT_ORDER = (
-    tuple, frozenset, bytes, types.FunctionType, type, complex,
-    types.BuiltinFunctionType, types.CodeType, range, weakref.ref, property,
-    type(Ellipsis), type(NotImplemented), slice)
-
-
-cdef int fill_table(TypeTable* table, object types_, bint skip_hot) except -1:
-    ordered = [t for t in FREQUENT_ORDER if t in types_]
-    ordered += sorted((t for t in types_ if t not in ordered),
-                      key=lambda t: (t.__module__, t.__qualname__))
-    if skip_hot:
-        ordered = [t for t in ordered if t not in _rules.HOT_ATOMIC]
-    if len(ordered) > MAX_TABLE_TYPES:
-        raise ImportError("fastcopy: the copy module lists too many types")
-    table.size = 0
-    for t in ordered:
-        if not isinstance(t, type):
-            raise ImportError("fastcopy: the copy module lists %r as a type" % (t,))
-        table_types.append(t)
-        table.types[table.size] = <PyTypeObject*>t
-        table.size += 1
-    return 0
-
-
-fill_table(&deep_atomic_table, _rules.DEEP_ATOMIC, True)
-fill_table(&shallow_atomic_table, _rules.SHALLOW_ATOMIC, True)
-fill_table(&shallow_container_table, _rules.SHALLOW_CONTAINERS, False)
-
-
-cdef list table_contents(TypeTable* table):
-    return [<object>table.types[i] for i in range(table.size)]
-
-
-cdef inline bint in_table(TypeTable* table, PyTypeObject* tp) noexcept:
-    cdef int i
-    for i in range(table.size):
-        if table.types[i] == tp:
-            return True
-    return False
-
-
-cdef inline bint is_hot_atomic(PyTypeObject* tp) noexcept:
-    return tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT or tp == T_BOOL
-
-
-cdef inline bint is_deep_atomic(PyTypeObject* tp) noexcept:
-    """Does copy.deepcopy return instances of exactly tp unchanged?"""
-    return is_hot_atomic(tp) or in_table(&deep_atomic_table, tp)
-
-
-cdef inline bint is_shallow_atomic(PyTypeObject* tp) noexcept:
-    """Does copy.copy return instances of exactly tp unchanged?"""
-    return is_hot_atomic(tp) or in_table(&shallow_atomic_table, tp)
-
-
-cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
-    cdef PyObject* r = PyDict_GetItemWithError(<PyObject*>dispatch_table, <PyObject*>tp)
-    if r == NULL and PyErr_Occurred() != NULL:
-        return raise_current()
-    return r != NULL
-
-
-fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table,
-                         <PyObject*>copyreg_namespace, <PyObject*>interpreter_modules)
-
-
+include "rules.pxi"
 include "memo.pxi"
+include "session.pxi"
+include "dispatch.pxi"
 include "walk.pxi"
+include "list_copy.pxi"
+include "dict_copy.pxi"
 include "types.pxi"
 include "instances.pxi"
 include "protocol.pxi"
 include "shallow.pxi"
 
 
+# Per-type answers about the dispatch tables are kept with an epoch that
+# changes when these dicts do (see fastcopy_helpers.h).
+fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table,
+                         <PyObject*>copyreg_namespace, <PyObject*>interpreter_modules)
+
+
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
-    cdef PyTypeObject* tp
+    cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     cdef int kind
     cdef Session s
-    tp = Py_TYPE(<PyObject*>x)
     if memo is None:
+        # The dispatcher's steps (dispatch.pxi) with a memo that is still
+        # empty, answered before a session is made: atomic objects and
+        # tuples of them are their own copies, ...
         if is_deep_atomic(tp) or (tp == T_TUPLE and atomic_tuple(<PyObject*>x, 0)):
             return x
-        # A list of values that are their own copies needs no memo: copy it
-        # in bulk.
+        # ... a list of values that are their own copies is copied in bulk.
         if tp == T_LIST and all_own_copies_list(<PyObject*>x):
             return steal(fc_copy_list_of_atomic(<PyObject*>x))
         s = native_session()
-        kind = container_kind(tp)
-        if kind != K_NONE:
+        if route_unknown(tp, &kind) == ROUTE_WALK:
             return steal(walk(s, <PyObject*>x, kind, True))
         return deep_other(s, x)
     if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
-        return x                    # 3.14+: before the memo is read
+        return x                    # step 1 (3.14+), before a session is made
     return deep_any(mapping_session(memo), x)
 
 

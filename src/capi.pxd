@@ -74,6 +74,7 @@ cdef extern from "Python.h":
     int PyObject_SetItem(PyObject* o, PyObject* key, PyObject* value) except -1
 
 cdef extern from "fastcopy_helpers.h":
+    bint FASTCOPY_DEBUG     # a debug build: assert the core's invariants
     int fc_enter_recursive_call(const char* where) except -1
     char* fc_thread_stack_floor()
     int fc_check_stack(const char* floor) except -1
@@ -87,11 +88,9 @@ cdef extern from "fastcopy_helpers.h":
     bint fc_has_generic_getattr(PyTypeObject* tp)
     bint fc_has_generic_setattr(PyTypeObject* tp)
     bint fc_has_type_getattr(PyTypeObject* meta)
-    bint fc_uses_object_new(PyTypeObject* tp)
     bint FC_CLASS_LOOKUP
     PyObject* fc_class_lookup(PyTypeObject* tp, PyObject* name)
     PyObject* fc_call2(PyObject* f, PyObject* a, PyObject* b) except NULL
-    bint fc_has_instance_dict(PyTypeObject* tp)
     bint fc_peek_instance_dict(PyObject* x, PyObject** dict, void** shared_keys)
     bint fc_shared_keys_lack(void* shared_keys, PyObject* name)
     PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL

@@ -49,15 +49,15 @@ cdef object deep_plain(Session s, object x, TypeInfo* info):
     cdef PyObject* value
     if not copyreg_newobj_intact():
         return NotImplemented       # the stdlib would call the replacement
-    if fc_has_instance_dict(tp):
+    if has_instance_dict(tp):
         d = steal(PyObject_GenericGetDict(px, NULL))
         if has_protocol_name(<PyObject*>d):
             return NotImplemented
     y = steal(fc_object_new(tp, <PyObject*>empty_tuple))
     s.work += 1
-    memoize(s, px, <PyObject*>y)
+    memo_record(s, px, <PyObject*>y)
     if d is not None and len(<dict>d) != 0:
-        if Py_REFCNT(<PyObject*>d) <= 2 and s.memo is None:
+        if Py_REFCNT(<PyObject*>d) <= 2 and s.memo_mode == MEMO_NATIVE:
             # Only x (and this function) hold its dict, so no other path in
             # the graph leads to it: copy it straight into y's own dict,
             # which then stands for it in the memo.
@@ -67,13 +67,13 @@ cdef object deep_plain(Session s, object x, TypeInfo* info):
             d_copy = deep_any(s, d)
             PyDict_Update(PyObject_GenericGetDict_borrowed(y), <PyObject*>d_copy)
     if slotnames:
-        gc_resume(s)    # a class attribute may shadow a slot: getattr can run code
+        python_may_run(s)   # a class attribute may shadow a slot: getattr can run code
         copy_slots(s, x, y, slotnames)
-    if s.memo is not None:
+    if s.memo_mode == MEMO_MAPPING:
         # A hook turned the memo into a dict meanwhile: finish as the
         # stdlib's deepcopy() does.
-        memoize(s, px, <PyObject*>y)
-        keep_alive(s, px)
+        memo_record(s, px, <PyObject*>y)
+        memo_keep_alive(s, px)
     return y
 
 

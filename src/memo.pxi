@@ -1,16 +1,23 @@
-# The memo of one deepcopy call.
+# The memo of one deepcopy call, in one of two modes (Session.memo_mode):
 #
-# With no memo from the caller, copies are recorded in a native hash table
-# keyed by object address (no id() ints are created).  The table holds a
-# strong reference to each original as well as to its copy: an original that
-# is a temporary (say, an item of a reduce value) must stay alive so that its
-# address is not reused by another object during the same copy - the job the
-# stdlib's keep-alive list `memo[id(memo)]` does.
+#   MEMO_NATIVE   no memo from the caller: copies are recorded in a native
+#                 hash table keyed by object address (no id() ints are made)
+#   MEMO_MAPPING  the caller's memo, or the dict the native table was turned
+#                 into for a hook: read and filled exactly as the stdlib does
+#
+# The rest of the core uses the functions at the end of this file, never the
+# table or the mapping directly.
+#
+# The native table holds a strong reference to each original as well as to
+# its copy: an original that is a temporary (say, an item of a reduce value)
+# must stay alive so that its address is not reused by another object during
+# the same copy - the job the stdlib's keep-alive list `memo[id(memo)]` does.
 #
 # The first time a hook needs a real memo (`__deepcopy__(memo)` or a copier
-# registered in copy._deepcopy_dispatch), the table is turned into a dict
-# filled as the stdlib would have filled it, and the rest of the copy uses
-# that dict: entries a hook adds are then seen by the core and vice versa.
+# registered in copy._deepcopy_dispatch), memo_as_dict() turns the table into
+# a dict filled as the stdlib would have filled it, and the rest of the copy
+# uses that dict: entries a hook adds are then seen by the core and vice
+# versa.
 
 # The table's storage comes from the C allocator (like any C library's
 # private buffers); tracemalloc does not see it, RSS does.
@@ -211,74 +218,39 @@ cdef void table_clear(MemoTable* t) noexcept:
         free(entries)
 
 
-@cython.final
-@cython.freelist(8)
-cdef class Session:
-    """State of one deepcopy call: its memo.
+# -- the memo API -----------------------------------------------------------
 
-    memo is None while the native table is in use; otherwise it is the memo
-    mapping (the caller's own, or the dict the table was turned into).
-    """
-    cdef object memo
-    cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
-    cdef bint gc_paused         # this session disabled the cyclic GC (see gc_pause)
-    cdef object keep_alive_key  # id(memo), made once
-    cdef PyObject* last_id_of   # the address last turned into an id() int
-    cdef object last_id         # ...and that int (mapping memos only)
-    cdef Py_ssize_t work        # containers and instances made so far
-    cdef Py_ssize_t prescan_misses  # dict scans for a bulk copy that failed (walk.pxi)
-    cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
-    cdef bint stack_floor_known     # thread, read when a hook first needs it
-    cdef MemoTable table
-
-    def __dealloc__(self):
-        gc_resume(self)
-        table_clear(&self.table)
+cdef enum MemoMode:
+    MEMO_NATIVE = 0
+    MEMO_MAPPING = 1
 
 
-# The cyclic GC is paused while the core runs native code only (walking
-# built-in containers, plain instances), and resumed before anything that can
-# run Python code (a hook, the reduce protocol) and when the walk ends.  A
-# large copy allocates many containers; with the GC running, they trigger
-# repeated collections (including full ones, over the whole heap) that find
-# nothing to free.  Python code never sees the GC disabled: no hook runs, and
-# no other thread can run, while it is paused.
-
-cdef enum:
-    # Copies smaller than this rarely meet a collection: not worth pausing.
-    GC_PAUSE_AFTER = 256
+cdef inline bint memo_native(Session s) noexcept:
+    return s.memo_mode == MEMO_NATIVE
 
 
-cdef inline bint gc_pause(Session s) noexcept:
-    """Pause the GC if it is enabled; True if this call paused it."""
-    if s.gc_paused or not PyGC_IsEnabled():
-        return False
-    PyGC_Disable()
-    s.gc_paused = True
-    return True
+cdef inline PyObject* memo_native_get(Session s, PyObject* x) noexcept:
+    """MEMO_NATIVE: the copy recorded for x (borrowed: the table holds it
+    until the session ends), or NULL.  Runs no Python code."""
+    if FASTCOPY_DEBUG:
+        assert s.memo_mode == MEMO_NATIVE
+    return table_get(&s.table, x)
 
 
-cdef inline void gc_resume(Session s) noexcept:
-    if s.gc_paused:
-        s.gc_paused = False
-        PyGC_Enable()
+cdef inline int memo_native_add(Session s, PyObject* x, PyObject* y) except -1:
+    """MEMO_NATIVE: record y as the copy of x, which has no entry yet."""
+    if FASTCOPY_DEBUG:
+        assert s.memo_mode == MEMO_NATIVE and table_get(&s.table, x) == NULL
+    return table_add_new(&s.table, x, y)
 
 
-cdef inline Session native_session():
-    return Session.__new__(Session)
-
-
-cdef inline Session mapping_session(object memo):
-    cdef Session s = Session.__new__(Session)
-    s.memo = memo
-    s.memo_is_dict = type(memo) is dict
-    return s
-
-
-cdef object real_memo(Session s):
-    """The memo as a dict for a hook, turning the native table into one."""
-    if s.memo is not None:
+cdef object memo_as_dict(Session s):
+    """The memo as a dict for a hook.  In native mode the table is turned
+    into a dict filled as the stdlib would have filled it, and the session
+    moves to mapping mode for good."""
+    if s.memo_mode == MEMO_MAPPING:
         return s.memo
+    # The one move between modes: native -> mapping, never back.
     cdef dict memo = {}
     cdef list keep_alive = []
     cdef MemoEntry* entries = s.table.entries
@@ -291,17 +263,19 @@ cdef object real_memo(Session s):
         memo[id(memo)] = keep_alive
     s.memo = memo
     s.memo_is_dict = True
+    s.memo_mode = MEMO_MAPPING
     table_clear(&s.table)
     return memo
 
 
-cdef PyObject* memo_lookup(Session s, PyObject* x) except? NULL:
+cdef PyObject* memo_get(Session s, PyObject* x) except? NULL:
     """The recorded copy of x as a new reference, or NULL if there is none.
 
-    Mapping memos are read as the stdlib reads them: memo.get(id(x), nil).
+    Mapping memos are read as the running stdlib reads them:
+    memo.get(id(x), nil), or (3.15) `id(x) in memo` then memo[id(x)].
     """
     cdef PyObject* y
-    if s.memo is None:
+    if s.memo_mode == MEMO_NATIVE:
         y = table_get(&s.table, x)
         if y != NULL:
             incref(y)
@@ -317,7 +291,6 @@ cdef PyObject* memo_lookup(Session s, PyObject* x) except? NULL:
         incref(y)
         return y
     if MEMO_READ_BY_CONTAINS:
-        # 3.15: `if d in memo: return memo[d]`.
         if key not in s.memo:
             return NULL
         found = s.memo[key]
@@ -330,9 +303,10 @@ cdef PyObject* memo_lookup(Session s, PyObject* x) except? NULL:
 
 
 cdef PyObject* memo_subscript(Session s, PyObject* x) except? NULL:
-    """memo[id(x)] as a new reference, NULL on KeyError (the tuple check)."""
-    if s.memo is None or s.memo_is_dict:
-        return memo_lookup(s, x)
+    """memo[id(x)] as a new reference, NULL on KeyError: how the stdlib
+    looks for a tuple's (or frozendict's) copy made through a cycle."""
+    if s.memo_mode == MEMO_NATIVE or s.memo_is_dict:
+        return memo_get(s, x)
     try:
         found = s.memo[PyLong_FromVoidPtr_obj(x)]
     except KeyError:
@@ -341,9 +315,9 @@ cdef PyObject* memo_subscript(Session s, PyObject* x) except? NULL:
     return <PyObject*>found
 
 
-cdef int memoize(Session s, PyObject* x, PyObject* y) except -1:
+cdef int memo_record(Session s, PyObject* x, PyObject* y) except -1:
     """memo[id(x)] = y."""
-    if s.memo is None:
+    if s.memo_mode == MEMO_NATIVE:
         return table_set(&s.table, x, y)
     cdef object key = memo_key(s, x)
     if s.memo_is_dict:
@@ -351,12 +325,12 @@ cdef int memoize(Session s, PyObject* x, PyObject* y) except -1:
     return PyObject_SetItem(<PyObject*>s.memo, <PyObject*>key, y)
 
 
-cdef int keep_alive(Session s, PyObject* x) except -1:
+cdef int memo_keep_alive(Session s, PyObject* x) except -1:
     """The stdlib's _keep_alive: memo[id(memo)].append(x).
 
     Nothing to do for the native table, which already owns x.
     """
-    if s.memo is None:
+    if s.memo_mode == MEMO_NATIVE:
         return 0
     memo = s.memo
     if s.keep_alive_key is None:
@@ -380,6 +354,16 @@ cdef int keep_alive(Session s, PyObject* x) except -1:
         memo[key] = [<object>x]
         return 0
     found.append(<object>x)
+    return 0
+
+
+cdef inline int memo_record_copy(Session s, PyObject* x, PyObject* y) except -1:
+    """What the stdlib's deepcopy() does with a copy before returning it:
+    memo[id(x)] = y and keep x alive - unless y is x (an object that is its
+    own copy is not memoized)."""
+    if y != x:
+        memo_record(s, x, y)
+        memo_keep_alive(s, x)
     return 0
 
 

@@ -4,36 +4,6 @@
 # _deepcopy_other / _reduce / _reconstruct in fastcopy/_pure.py.
 
 
-cdef object deep_any(Session s, object x):
-    """deepcopy(x) within session s: the entry point for every child."""
-    cdef PyObject* p = <PyObject*>x
-    cdef PyTypeObject* tp = Py_TYPE(p)
-    cdef PyObject* y
-    cdef int kind
-    if s.memo is None:
-        if is_deep_atomic(tp):
-            return x
-        y = table_get(&s.table, p)
-        if y != NULL:
-            return <object>y
-    else:
-        if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
-            return x                # 3.14+: before the memo is read
-        y = memo_lookup(s, p)
-        if y != NULL:
-            return steal(y)
-        if is_deep_atomic(tp):
-            return x
-    kind = container_kind(tp)
-    if kind != K_NONE:
-        if s.memo is None and bulk_candidate(p):
-            if bulk_worth_trying(s, p) and bulk_copy(s, p, &y):
-                return <object>y
-            return steal(walk(s, p, kind, False, NULL, True))
-        return steal(walk(s, p, kind, False))
-    return deep_other(s, x)
-
-
 cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
     cdef object y = deep_other(s, <object>x)
     incref(<PyObject*>y)            # handed to the caller as a new reference
@@ -45,11 +15,7 @@ cdef object deep_other(Session s, object x):
     # Hooks and reduce values can nest without bound (a linked list of
     # instances), so this level counts against the recursion limit, and
     # must find room on the thread's C stack.
-    if not s.stack_floor_known:
-        s.stack_floor = fc_thread_stack_floor()
-        s.stack_floor_known = True
-    fc_check_stack(s.stack_floor)
-    fc_enter_recursive_call(" while deep-copying an object")
+    enter_hook_level(s)
     try:
         return deep_other_unguarded(s, x)
     finally:
@@ -86,8 +52,9 @@ cdef object deep_other_unguarded(Session s, object x):
         return deep_instance(s, x, info, False)
     cdef object copier = foreign_copier(copy_deep_dispatch, stdlib_deep_dispatch, cls)
     if copier is not None:
-        gc_resume(s)
-        y = copier(x, real_memo(s))
+        python_may_run(s)
+        check_gc_running(s)
+        y = copier(x, memo_as_dict(s))
     elif cls is MethodType:
         y = cls(x.__func__, deep_any(s, x.__self__))
     elif PyType_Check(<PyObject*>x):
@@ -96,7 +63,7 @@ cdef object deep_other_unguarded(Session s, object x):
         y = bytearray(x)            # what its reduce value rebuilds
     else:
         if info == NULL:
-            gc_resume(s)            # working out the verdict runs Python code
+            python_may_run(s)       # working out the verdict runs Python code
             info = type_info(tp)
         registered = in_dispatch_table(tp)      # has a copyreg reductor
         if not registered:
@@ -106,12 +73,8 @@ cdef object deep_other_unguarded(Session s, object x):
 
 
 cdef inline object recorded(Session s, object x, object y):
-    """y, recorded in the memo as the copy of x (with x kept alive), unless
-    it is x itself: an object that is its own copy is not memoized (stdlib
-    rule)."""
-    if y is not x:
-        memoize(s, <PyObject*>x, <PyObject*>y)
-        keep_alive(s, <PyObject*>x)
+    """y, after memo_record_copy() (recorded unless it is x itself)."""
+    memo_record_copy(s, <PyObject*>x, <PyObject*>y)
     return y
 
 
@@ -121,7 +84,7 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
     protocol."""
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     cdef object y
-    if s.memo is None and not registered:
+    if s.memo_mode == MEMO_NATIVE and not registered:
         if info.kind == KIND_PLAIN:
             y = deep_plain(s, x, info)
             if y is not NotImplemented:
@@ -130,8 +93,9 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
                 <PyObject*>x, <PyObject*>"__deepcopy__"):
             return x                # what its __deepcopy__ would return
     # From here on Python code may run (attribute hooks, __deepcopy__,
-    # the reduce protocol): the GC must be running.
-    gc_resume(s)
+    # the reduce protocol).
+    python_may_run(s)
+    check_gc_running(s)
     # Read before anything runs: a hook may change the class, and with it
     # the verdict `info` points to.
     cdef int reduce_kind = info.reduce_kind
@@ -145,12 +109,12 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
                     if hook_is_function else None)
         if function is not None:
             # What getattr(x, "__deepcopy__")(memo) does, minus the bound method.
-            memo = real_memo(s)
+            memo = memo_as_dict(s)
             y = steal(fc_call2(<PyObject*>function, <PyObject*>x, <PyObject*>memo))
             return recorded(s, x, y)
         copier = getattr(x, "__deepcopy__", None)
     if copier is not None:
-        y = copier(real_memo(s))
+        y = copier(memo_as_dict(s))
     else:
         if not quiet:
             # The lookup may have run code that changed the class or
@@ -161,7 +125,7 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
         if isinstance(rv, str):
             return x
         y = reconstruct(s, x, rv)
-        if s.memo is None:
+        if s.memo_mode == MEMO_NATIVE:
             # reconstruct() recorded y already, and the native memo keeps x
             # alive: recording it again would change nothing.
             return y
@@ -325,7 +289,8 @@ cdef object reconstruct(Session s, object x, object rv):
     else:
         y = steal(PyObject_Call(func, <PyObject*>call_args, NULL))
     if s is not None:
-        memoize(s, <PyObject*>x, <PyObject*>y)
+        check_gc_running(s)
+        memo_record(s, <PyObject*>x, <PyObject*>y)
     if n > 2:
         reconstruct_rest(s, y, p, n)
     return y
@@ -334,7 +299,7 @@ cdef object reconstruct(Session s, object x, object rv):
 cdef inline bint new_with_object_new(PyObject* cls):
     """Is cls a class whose __new__ is object.__new__ (as its metaclass
     finds it)?"""
-    return (PyType_Check(cls) and fc_uses_object_new(<PyTypeObject*>cls)
+    return (PyType_Check(cls) and uses_object_new(<PyTypeObject*>cls)
             and fc_has_type_getattr(Py_TYPE(cls)))
 
 

@@ -19,6 +19,16 @@ cdef object object_getstate = getattr(object, "__getstate__", None)
 cdef object copyreg_slotnames = copyreg._slotnames
 
 
+cdef inline bint uses_object_new(PyTypeObject* tp) noexcept:
+    """Instances are made by object.__new__ (no __new__ anywhere in the MRO
+    but object's), so cls.__new__(cls) is object.__new__(cls)."""
+    return tp.tp_new == (<PyTypeObject*>object).tp_new
+
+
+cdef inline bint has_instance_dict(PyTypeObject* tp) noexcept:
+    return tp.tp_dictoffset != 0
+
+
 cdef enum TypeKind:
     KIND_GENERAL = 0
     KIND_PLAIN = 1
@@ -73,8 +83,7 @@ cdef bint made_of_python_classes(object cls) except -1:
     for klass in mro[:len(mro) - 1]:
         if not (klass.__flags__ & (1 << 9)):          # Py_TPFLAGS_HEAPTYPE
             return False
-    return (tp.tp_new == (<PyTypeObject*>object).tp_new and tp.tp_itemsize == 0
-            and fc_has_generic_getattr(tp))
+    return uses_object_new(tp) and tp.tp_itemsize == 0 and fc_has_generic_getattr(tp)
 
 
 cdef bint compute_plain(object cls, tuple slotnames) except -1:
@@ -196,7 +205,7 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
 cdef bint instance_overrides(PyObject* x, PyObject* name) except -1:
     """Does x's own __dict__ hold `name` (which getattr(x, name) would find
     before the class attribute)?"""
-    if not fc_has_instance_dict(Py_TYPE(x)):
+    if not has_instance_dict(Py_TYPE(x)):
         return False
     cdef object d = steal(PyObject_GenericGetDict(x, NULL))
     if PyDict_GetItemWithError(<PyObject*>d, name) != NULL:
@@ -223,23 +232,6 @@ cdef bint surely_not_in_instance_dict(PyObject* x, PyObject* name) except -1:
     return PyErr_Occurred() == NULL or raise_current()
 
 
-cdef inline bint atomic_tuple(PyObject* t, int depth) noexcept:
-    """A tuple made of atomic objects (and such tuples, up to a few levels):
-    deepcopy returns it unchanged and records nothing in the memo."""
-    cdef Py_ssize_t i
-    cdef PyObject* item
-    cdef PyTypeObject* tp
-    for i in range(PyTuple_GET_SIZE(t)):
-        item = PyTuple_GET_ITEM(t, i)
-        tp = Py_TYPE(item)
-        if is_deep_atomic(tp):
-            continue
-        if tp == T_TUPLE and depth < 3 and atomic_tuple(item, depth + 1):
-            continue
-        return False
-    return True
-
-
 cdef inline bint native_hash(PyObject* o) noexcept:
     """Hashing o (and comparing it for equality) runs no Python code: an
     atomic object other than a weakref (which hashes its referent), or a
@@ -261,36 +253,3 @@ cdef bint native_hash_slow(PyObject* o) noexcept:
     # (A class third-party code listed as atomic may hash in Python.)
     return (tp != T_WEAKREF and is_deep_atomic(tp)
             and not (tp.tp_flags & Py_TPFLAGS_HEAPTYPE))
-
-
-cdef inline bint own_copy(PyObject* o) except -1:
-    """Is o its own deep copy, with nothing recorded in the memo?  Only for
-    the native memo (a mapping memo is consulted first, for everything).
-    Runs no Python code."""
-    cdef PyTypeObject* tp = Py_TYPE(o)
-    # The most frequent types first; lists and dicts are never their own copy.
-    if tp == T_STR or tp == T_INT or tp == T_NONE or tp == T_FLOAT or tp == T_BOOL:
-        return True
-    if tp == T_LIST or tp == T_DICT:
-        return False
-    return own_copy_other(o)
-
-
-cdef bint own_copy_other(PyObject* o) except -1:
-    """own_copy() for the less frequent types (kept out of line so that the
-    checks above are inlined into the item loops)."""
-    cdef PyTypeObject* tp = Py_TYPE(o)
-    cdef TypeInfo* info
-    if tp == T_TUPLE:
-        return atomic_tuple(o, 0)
-    if is_deep_atomic(tp):
-        return True
-    info = type_info_peek(tp)
-    if info != NULL and info.kind == KIND_SELF:
-        # A copier in copy._deepcopy_dispatch would come before __deepcopy__:
-        # the type must have been seen with no entry in the dispatch tables
-        # (by the general path) since they last changed.
-        if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch():
-            return False
-        return not instance_overrides(o, <PyObject*>"__deepcopy__")
-    return False

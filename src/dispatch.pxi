@@ -1,0 +1,144 @@
+# How one object is deep-copied: the stdlib's order, in one place.  The
+# top-level deepcopy(), the walk (walk.pxi) and the containers' tight item
+# loops (list_copy.pxi, dict_copy.pxi) all ask these functions.
+#
+#   1. (3.14+) an atomic object is its own copy
+#   2. a copy recorded in the memo
+#   3. (3.10-3.13) an atomic object is its own copy
+#   4. an exact built-in container (list, dict, tuple, set, frozenset and,
+#      3.15+, frozendict) is copied by the walk
+#   5. anything else takes the copy protocol (protocol.pxi): a copier in
+#      copy._deepcopy_dispatch, __deepcopy__, copyreg, __reduce_ex__(4),
+#      __reduce__
+#
+# With the native memo nothing atomic is ever recorded, so steps 1-3 become:
+# is the object its own copy (own_copy), else is it in the table.  Mirrors
+# deepcopy() and _walk() in fastcopy/_pure.py.
+
+
+cdef enum Route:
+    ROUTE_KNOWN = 0         # steps 1-3: the copy is known
+    ROUTE_WALK = 1          # step 4: a container, copied by the walk
+    ROUTE_PROTOCOL = 2      # step 5
+
+
+cdef inline int route_unknown(PyTypeObject* tp, int* kind) except -1:
+    """Steps 4-5 for an object of type tp that steps 1-3 did not answer:
+    ROUTE_WALK with its container kind in *kind, or ROUTE_PROTOCOL."""
+    kind[0] = container_kind(tp)
+    return ROUTE_WALK if kind[0] != K_NONE else ROUTE_PROTOCOL
+
+
+cdef inline int route(Session s, PyObject* x, PyObject** y, int* kind) except -1:
+    """The way x is copied: ROUTE_KNOWN with *y a new reference to its copy,
+    or what route_unknown() says."""
+    cdef PyTypeObject* tp = Py_TYPE(x)
+    cdef PyObject* found
+    if s.memo_mode == MEMO_NATIVE:
+        if own_copy(x):
+            found = x
+        else:
+            found = memo_native_get(s, x)
+        if found != NULL:
+            incref(found)
+            y[0] = found
+            return ROUTE_KNOWN
+        return route_unknown(tp, kind)
+    if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
+        incref(x)
+        y[0] = x
+        return ROUTE_KNOWN
+    found = memo_get(s, x)          # a new reference
+    if found == NULL and is_deep_atomic(tp):
+        incref(x)
+        found = x
+    if found != NULL:
+        y[0] = found
+        return ROUTE_KNOWN
+    return route_unknown(tp, kind)
+
+
+cdef inline int known_native(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
+    """Steps 1-3 with the native memo, for an item of the container f is
+    copying: 1 with *y its copy (borrowed: the item itself, or the table's
+    entry, which lives as long as the session), 0 if the item must be
+    copied.  Runs no Python code, so the tight loops can hold borrowed items
+    and cached sizes across it."""
+    if own_copy(item):
+        y[0] = item
+        return 1
+    # The item may lead back to the container: record the container's copy
+    # before looking (note_copy is a no-op for kinds recorded at the end).
+    note_copy(s, f)
+    y[0] = memo_native_get(s, item)
+    return y[0] != NULL
+
+
+cdef object deep_any(Session s, object x):
+    """deepcopy(x) within session s: the entry point for every child that
+    is not reached through the walk (hook and reduce arguments, state)."""
+    cdef PyObject* p = <PyObject*>x
+    cdef PyObject* y
+    cdef int kind
+    cdef int r = route(s, p, &y, &kind)
+    if r == ROUTE_KNOWN:
+        return steal(y)
+    if r == ROUTE_WALK:
+        if s.memo_mode == MEMO_NATIVE and bulk_candidate(p):
+            if bulk_worth_trying(s, p) and bulk_copy(s, p, &y):
+                return <object>y
+            return steal(walk(s, p, kind, False, NULL, True))
+        return steal(walk(s, p, kind, False))
+    return deep_other(s, x)
+
+
+# -- step 1-3 for the native memo: objects that are their own copy ------------
+
+cdef inline bint own_copy(PyObject* o) except -1:
+    """Is o its own deep copy, with nothing recorded in the memo?  Only for
+    the native memo (a mapping memo is consulted first, for everything).
+    Runs no Python code."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    # The most frequent types first; lists and dicts are never their own copy.
+    if is_hot_atomic(tp):
+        return True
+    if tp == T_LIST or tp == T_DICT:
+        return False
+    return own_copy_other(o)
+
+
+cdef bint own_copy_other(PyObject* o) except -1:
+    """own_copy() for the less frequent types (kept out of line so that the
+    checks above are inlined into the item loops)."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    cdef TypeInfo* info
+    if tp == T_TUPLE:
+        return atomic_tuple(o, 0)
+    if is_deep_atomic(tp):
+        return True
+    info = type_info_peek(tp)
+    if info != NULL and info.kind == KIND_SELF:
+        # A copier in copy._deepcopy_dispatch would come before __deepcopy__:
+        # the type must have been seen with no entry in the dispatch tables
+        # (by the general path) since they last changed.
+        if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch():
+            return False
+        return not instance_overrides(o, <PyObject*>"__deepcopy__")
+    return False
+
+
+cdef inline bint atomic_tuple(PyObject* t, int depth) noexcept:
+    """A tuple made of atomic objects (and such tuples, up to a few levels):
+    deepcopy returns it unchanged and records nothing in the memo."""
+    cdef Py_ssize_t i
+    cdef PyObject* item
+    cdef PyTypeObject* tp
+    for i in range(PyTuple_GET_SIZE(t)):
+        item = PyTuple_GET_ITEM(t, i)
+        tp = Py_TYPE(item)
+        if is_deep_atomic(tp):
+            continue
+        if tp == T_TUPLE and depth < 3 and atomic_tuple(item, depth + 1):
+            continue
+        return False
+    return True

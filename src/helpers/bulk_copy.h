@@ -1,0 +1,61 @@
+/* Whole-container copies of lists, dicts and sets whose items are all their
+   own copies, made with the cyclic GC held off; and frozendict(d). */
+#ifndef FASTCOPY_BULK_COPY_H
+#define FASTCOPY_BULK_COPY_H
+
+/* Whole-container copies, made right after checking that every item is its
+ * own copy.  The check runs no Python code, but allocating the copy can start
+ * a collection of the cyclic GC, whose finalizers are Python code that can
+ * let another thread run and change the container in between (or, inside a
+ * frame's tight loop, free the items it is walking).  So the GC is held off
+ * while the copy is made: then nothing can run. */
+
+static inline PyObject *fc_copy_list_of_atomic(PyObject *list)
+{
+    int was_enabled = PyGC_Disable();
+    PyObject *copy = PyList_GetSlice(list, 0, PyList_GET_SIZE(list));
+    if (was_enabled)
+        PyGC_Enable();
+    return copy;
+}
+
+static inline PyObject *fc_copy_dict_of_atomic(PyObject *dict)
+{
+    int was_enabled = PyGC_Disable();
+    PyObject *copy = PyDict_Copy(dict);
+    if (was_enabled)
+        PyGC_Enable();
+    return copy;
+}
+
+static inline int fc_update_dict_of_atomic(PyObject *into, PyObject *dict)
+{
+    int was_enabled = PyGC_Disable();
+    int result = PyDict_Update(into, dict);
+    if (was_enabled)
+        PyGC_Enable();
+    return result;
+}
+
+static inline PyObject *fc_copy_set_of_atomic(PyObject *set, int frozen)
+{
+    int was_enabled = PyGC_Disable();
+    PyObject *copy = frozen ? PyFrozenSet_New(set) : PySet_New(set);
+    if (was_enabled)
+        PyGC_Enable();
+    return copy;
+}
+
+/* frozendict(d) for the dict d (3.15+). */
+static inline PyObject *fc_frozendict_new(PyObject *d)
+{
+#if FC_AT_LEAST(FC_PY_3_15)
+    return PyFrozenDict_New(d);
+#else
+    (void)d;
+    PyErr_SetString(PyExc_SystemError, "fastcopy: no frozendict before 3.15");
+    return NULL;
+#endif
+}
+
+#endif

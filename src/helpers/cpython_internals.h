@@ -1,0 +1,322 @@
+/* Every private CPython layout or function the core reads, in one file.
+ *
+ * function                 private field or function      versions        fallback
+ * ------------------------ ------------------------------ --------------- ---------------------------
+ * fc_dict_scan_atomic      PyDictKeysObject: dk_kind,     3.10 (dk_size), "don't know": the caller
+ *                          dk_nentries, index size,       3.11-3.15,      scans with PyDict_Next
+ *                          entries (hash, key, value)     GIL builds
+ * fc_peek_instance_dict    managed dict pointer at        3.11-3.15,      "can't tell": the caller
+ *                          FC_MANAGED_DICT_OFFSET;        GIL builds      takes the stdlib's lookups
+ *                          inline values (valid flag)
+ *                          after the header (3.13) or
+ *                          at tp_basicsize (3.14+);
+ *                          values pointer (3.11, 3.12)
+ * fc_shared_keys_lack      ht_cached_keys entries         3.11-3.15, GIL  "may hold it"
+ * fc_class_lookup          _PyType_Lookup()               GIL builds      FC_CLASS_LOOKUP 0: getattr
+ * fc_dict_version_tag      PyDictObject.ma_version_tag    3.10, 3.11      (3.12+: a dict watcher)
+ * fc_list_append_steal     PyListObject.allocated         all             -
+ * fc_dict_with_capacity    _PyDict_NewPresized()          3.10-3.15       PyDict_New()
+ *
+ * A new CPython version is mirrored only after its headers
+ * (Include/internal/pycore_dict.h, pycore_object.h) have been checked;
+ * until then the fallbacks apply.
+ */
+#ifndef FASTCOPY_CPYTHON_INTERNALS_H
+#define FASTCOPY_CPYTHON_INTERNALS_H
+
+/* Named offsets and flags of the managed-dict layout (GIL builds). */
+#define FC_MANAGED_DICT_OFFSET (-3 * (Py_ssize_t)sizeof(PyObject *))
+#define FC_311_VALUES_OFFSET (-4 * (Py_ssize_t)sizeof(PyObject *))
+#define FC_VALUES_VALID_BYTE 3      /* struct _dictvalues: capacity, size,
+                                       embedded, valid, values[] */
+#define FC_DICT_KEYS_GENERAL 0
+#define FC_DICT_KEYS_UNICODE 1
+#define FC_DICT_KEYS_SPLIT 2
+
+/* Reading a dict's entries in place, for the scan that decides whether a
+ * dict of atomic values can be copied whole.  PyDict_Next costs a call and
+ * several checks per item, more than copying the table; these mirror the
+ * private layout of the keys object (Objects/dict-common.h in 3.10,
+ * Include/internal/pycore_dict.h in 3.11-3.15, unchanged from 3.11 to 3.15
+ * in GIL builds).  Other versions and free-threaded builds (whose keys
+ * object has a lock in the middle) are not mirrored: the scan answers
+ * "don't know" and the caller uses PyDict_Next. */
+#if !defined(Py_GIL_DISABLED) && FC_AT_LEAST(FC_PY_3_11) && !FC_AT_LEAST(FC_PY_3_16)
+#define FC_DICT_LAYOUT 311
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind;            /* 0 general, 1 all keys exact str, 2 split */
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];          /* then the entries */
+} fc_dict_keys;
+#elif !FC_AT_LEAST(FC_PY_3_11)
+#define FC_DICT_LAYOUT 310
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    Py_ssize_t dk_size;
+    void *dk_lookup;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} fc_dict_keys;
+#endif
+
+typedef struct { Py_hash_t hash; PyObject *key; PyObject *value; } fc_general_entry;
+typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
+
+/* The instance's own __dict__, looked at without creating it: 1 with *dict
+   set (borrowed; NULL when there is none yet), or 0 when that cannot be
+   told without creating it.  An instance of a Python class since 3.11 keeps
+   its attributes outside any dict object until __dict__ is asked for
+   ("inline values", named by the class's shared keys): then *dict is NULL
+   and *shared_keys is those keys (the names the values may be under).  The
+   managed-dict layout is mirrored for 3.11-3.15 with the GIL (see
+   Include/internal/pycore_object.h); elsewhere such instances answer 0. */
+static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **shared_keys)
+{
+    PyTypeObject *tp = Py_TYPE(x);
+    *dict = NULL;
+    *shared_keys = NULL;
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+        void *keys;
+        if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE))
+            return 0;           /* shared keys live in the heap type object */
+        keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+#if FC_AT_LEAST(FC_PY_3_13)
+        /* 3.13-3.15: the dict pointer three words before the object; the
+           values (struct _dictvalues, whose fourth byte is the `valid` flag)
+           right after the object header in 3.13, at tp_basicsize from 3.14
+           on (after any __slots__). */
+        uint8_t *values;
+        *dict = *(PyObject **)((char *)x + FC_MANAGED_DICT_OFFSET);
+        if (*dict != NULL)
+            return 1;
+        if (!(tp->tp_flags & Py_TPFLAGS_INLINE_VALUES))
+            return 1;           /* no attributes yet */
+#if FC_AT_LEAST(FC_PY_3_14)
+        values = (uint8_t *)x + tp->tp_basicsize;
+#else
+        if (tp->tp_basicsize != sizeof(PyObject))
+            return 0;
+        values = (uint8_t *)x + sizeof(PyObject);
+#endif
+        if (keys == NULL || !values[FC_VALUES_VALID_BYTE])
+            return 0;
+        *shared_keys = keys;
+        return 1;
+#elif FC_AT_LEAST(FC_PY_3_12)
+        /* 3.12: three words before the object, the dict or (tagged with
+           the low bit) the values. */
+        uintptr_t dict_or_values = *(uintptr_t *)((char *)x + FC_MANAGED_DICT_OFFSET);
+        if (dict_or_values & 1) {
+            if (keys == NULL)
+                return 0;
+            *shared_keys = keys;
+        } else {
+            *dict = (PyObject *)dict_or_values;
+        }
+        return 1;
+#else
+        /* 3.11: the dict three words before the object, the values four. */
+        *dict = *(PyObject **)((char *)x + FC_MANAGED_DICT_OFFSET);
+        if (*dict == NULL && *(void **)((char *)x + FC_311_VALUES_OFFSET) != NULL) {
+            if (keys == NULL)
+                return 0;
+            *shared_keys = keys;
+        }
+        return 1;
+#endif
+#else
+        return 0;
+#endif
+    }
+#endif
+    if (tp->tp_dictoffset == 0)
+        return 1;
+    if (tp->tp_dictoffset < 0)
+        return 0;
+    *dict = *(PyObject **)((char *)x + tp->tp_dictoffset);
+    return 1;
+}
+
+/* 1 if the shared keys of a class (from fc_peek_instance_dict) surely do
+   not include the str `name`, 0 if they may. */
+static inline int fc_shared_keys_lack(void *shared_keys, PyObject *name)
+{
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+    fc_dict_keys *dk = (fc_dict_keys *)shared_keys;
+    Py_ssize_t i, n = dk->dk_nentries, length = PyUnicode_GET_LENGTH(name);
+    fc_str_key_entry *e;
+    if (dk->dk_kind != FC_DICT_KEYS_SPLIT)
+        return 0;
+    e = (fc_str_key_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+    for (i = 0; i < n; i++) {
+        PyObject *key = e[i].key;
+        if (key == name)
+            return 0;
+        /* Keys are exact str; compare by value those that could be equal. */
+        if (key != NULL && PyUnicode_GET_LENGTH(key) == length
+                && PyUnicode_Compare(key, name) == 0)
+            return 0;
+    }
+    return 1;
+#else
+    (void)shared_keys; (void)name;
+    return 0;
+#endif
+}
+
+/* An exact str, int, float, bool or None: its own deep copy. */
+static inline int fc_plainly_atomic(PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    return tp == &PyUnicode_Type || tp == &PyLong_Type || tp == &PyFloat_Type
+        || o == Py_None || tp == &PyBool_Type;
+}
+
+/* The scan reads the type of every key and value object: in a dict too
+   large for the caches, a miss each unless they are asked for some entries
+   ahead (not worth its instructions in a smaller one). */
+#define FC_SCAN_AHEAD 16
+#define FC_SCAN_PREFETCH_FROM 32768
+#if defined(__GNUC__) || defined(__clang__)
+#define FC_PREFETCH(p) __builtin_prefetch((const void *)(p))
+#else
+#define FC_PREFETCH(p) ((void)0)
+#endif
+
+/* 1: every key and value of dict is plainly atomic; 0: a value or key is an
+ * exact list or dict (never its own copy); -1: don't know (another type, or
+ * a layout not mirrored here). Reads only; runs no code. */
+static inline int fc_dict_scan_atomic(PyObject *dict)
+{
+#ifdef FC_DICT_LAYOUT
+    PyDictObject *mp = (PyDictObject *)dict;
+    fc_dict_keys *dk = (fc_dict_keys *)mp->ma_keys;
+    Py_ssize_t i, n = dk->dk_nentries;
+    Py_ssize_t ahead = n >= FC_SCAN_PREFETCH_FROM ? FC_SCAN_AHEAD : n;
+    int result = 1;
+    if (mp->ma_values != NULL)
+        return -1;              /* split table: values kept apart */
+#if FC_DICT_LAYOUT == 311
+    char *entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
+    if (dk->dk_kind == FC_DICT_KEYS_UNICODE) {
+        /* Keys are all exact str (the dict turns general otherwise). */
+        fc_str_key_entry *e = (fc_str_key_entry *)entries;
+        for (i = 0; i < n; i++) {
+            PyObject *v = e[i].value;
+            if (i + ahead < n)
+                FC_PREFETCH(e[i + ahead].value);
+            if (v == NULL || fc_plainly_atomic(v))
+                continue;       /* NULL: a deleted entry */
+            if (PyList_CheckExact(v) || PyDict_CheckExact(v))
+                return 0;
+            result = -1;
+        }
+        return result;
+    }
+    if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
+        return -1;
+#else
+    Py_ssize_t size = dk->dk_size;
+    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
+    char *entries = dk->dk_indices + (size_t)size * index_bytes;
+#endif
+    fc_general_entry *g = (fc_general_entry *)entries;
+    for (i = 0; i < n; i++) {
+        PyObject *k = g[i].key, *v = g[i].value;
+        if (i + ahead < n) {
+            FC_PREFETCH(g[i + ahead].key);
+            FC_PREFETCH(g[i + ahead].value);
+        }
+        if (v == NULL || (fc_plainly_atomic(k) && fc_plainly_atomic(v)))
+            continue;
+        if (PyList_CheckExact(v) || PyDict_CheckExact(v))
+            return 0;
+        result = -1;
+    }
+    return result;
+#else
+    (void)dict;
+    return -1;
+#endif
+}
+
+/* The dict's version tag (3.10, 3.11: it changes with every change of the
+   dict, from one global counter). */
+#if !FC_AT_LEAST(FC_PY_3_12)
+static inline uint64_t fc_dict_version_tag(PyObject *d)
+{
+    return ((PyDictObject *)d)->ma_version_tag;
+}
+#endif
+
+/* What instances of tp find as `name` in their class (the MRO lookup of
+   the generic getattr), as a new reference, or NULL (no exception set) if
+   there is none.  Free-threaded builds have no lookup that returns a
+   borrowed reference safely; there FC_CLASS_LOOKUP is 0 and callers take
+   another path. */
+#ifdef Py_GIL_DISABLED
+#define FC_CLASS_LOOKUP 0
+static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
+{
+    (void)tp; (void)name;
+    return NULL;
+}
+#else
+#define FC_CLASS_LOOKUP 1
+static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
+{
+    PyObject *found = _PyType_Lookup(tp, name);
+    Py_XINCREF(found);
+    return found;
+}
+#endif
+
+
+/* Append to a list, stealing the reference to item.  Writes straight into
+   spare capacity (a list made by fc_list_with_capacity) and falls back to
+   PyList_Append when there is none.  The list stays a valid list after every
+   call, so Python code that sees it between calls (a hook reading the memo)
+   sees an ordinary, partly filled list. */
+static inline int fc_list_append_steal(PyObject *list, PyObject *item)
+{
+    PyListObject *l = (PyListObject *)list;
+    Py_ssize_t n = Py_SIZE(l);
+    if (n < l->allocated) {
+        PyList_SET_ITEM(list, n, item);
+        Py_SET_SIZE(l, n + 1);
+        return 0;
+    }
+    int r = PyList_Append(list, item);
+    Py_DECREF(item);
+    return r;
+}
+
+/* An empty list with room for n items. */
+static inline PyObject *fc_list_with_capacity(Py_ssize_t n)
+{
+    PyObject *list = PyList_New(n);     /* n NULL slots */
+    if (list != NULL)
+        Py_SET_SIZE((PyListObject *)list, 0);
+    return list;
+}
+
+/* A dict sized for n items, so filling it does not resize it. */
+static inline PyObject *fc_dict_with_capacity(Py_ssize_t n)
+{
+#if !FC_AT_LEAST(FC_PY_3_16)
+    return _PyDict_NewPresized(n);
+#else
+    (void)n;
+    return PyDict_New();
+#endif
+}
+
+#endif

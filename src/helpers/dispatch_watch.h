@@ -1,0 +1,78 @@
+/* The dispatch-table epoch: a number that changes whenever one of the dicts
+   the copy protocol consults does, so per-type answers can be cached. */
+#ifndef FASTCOPY_DISPATCH_WATCH_H
+#define FASTCOPY_DISPATCH_WATCH_H
+
+/* Has one of the dicts the copy protocol consults changed?
+ * (copy._deepcopy_dispatch, copyreg.dispatch_table, copyreg's namespace,
+ * where object.__reduce_ex__ finds __newobj__, and sys.modules, where it
+ * finds copyreg.)
+ *
+ * fc_dispatch_epoch() is a number that changes whenever one of them does,
+ * or 0 when that cannot be told; answers such as "does a table hold this
+ * type?" are kept with the epoch they were found in.  Before 3.12 every
+ * change of a dict gives it a new version tag from one global counter, so
+ * the sum of the tags grows with every change.  From 3.12 on the tags are
+ * deprecated, and a dict watcher counts the changes instead.
+ */
+#define FC_WATCHED_DICTS 4
+static PyObject *fc_watched[FC_WATCHED_DICTS];
+
+#if FC_AT_LEAST(FC_PY_3_12)
+static uint64_t fc_dispatch_changes = 1;
+static int fc_dispatch_watcher = -1;
+
+static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
+                                 PyObject *key, PyObject *new_value)
+{
+    (void)event; (void)dict; (void)key; (void)new_value;
+    fc_dispatch_changes++;
+    return 0;
+}
+#endif
+
+/* Start watching the dicts (once, at import; they live as long as the
+   interpreter).  Never fails: without a watcher the epoch is 0 and nothing
+   is cached. */
+static int fc_watch_dispatch_tables(PyObject *a, PyObject *b, PyObject *c, PyObject *d)
+{
+    int i;
+    fc_watched[0] = a;
+    fc_watched[1] = b;
+    fc_watched[2] = c;
+    fc_watched[3] = d;
+#if FC_AT_LEAST(FC_PY_3_12)
+    int id = PyDict_AddWatcher(fc_on_dispatch_change);
+    if (id < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    for (i = 0; i < FC_WATCHED_DICTS; i++) {
+        if (PyDict_Watch(id, fc_watched[i]) < 0) {
+            PyErr_Clear();
+            (void)PyDict_ClearWatcher(id);
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    fc_dispatch_watcher = id;
+#else
+    (void)i;
+#endif
+    return 0;
+}
+
+static inline uint64_t fc_dispatch_epoch(void)
+{
+#if FC_AT_LEAST(FC_PY_3_12)
+    return fc_dispatch_watcher >= 0 ? fc_dispatch_changes : 0;
+#else
+    uint64_t sum = 0;
+    int i;
+    for (i = 0; i < FC_WATCHED_DICTS; i++)
+        sum += fc_dict_version_tag(fc_watched[i]);
+    return sum;
+#endif
+}
+
+#endif

@@ -1,0 +1,101 @@
+/* C stack guard and recursion limit for the levels of hooks and reduce
+   protocol (the container walk itself does not recurse). */
+#ifndef FASTCOPY_STACK_GUARD_H
+#define FASTCOPY_STACK_GUARD_H
+
+#if defined(_WIN32)
+#  include <windows.h>
+#else
+#  include <pthread.h>
+#endif
+
+/* Py_EnterRecursiveCall returns "non-zero" on error (1 on some versions,
+   -1 on others); normalise to -1 so Cython can declare `except -1`. */
+static inline int fc_enter_recursive_call(const char *where)
+{
+    return Py_EnterRecursiveCall(where) ? -1 : 0;
+}
+
+
+/* C stack guard.
+ *
+ * Built-in containers are walked without C recursion, but hooks and the
+ * reduce protocol nest (a linked list of instances copies node inside node),
+ * and every level takes some C stack.  Py_EnterRecursiveCall bounds the
+ * depth by a count, which does not know how big the thread's stack is (a
+ * thread made with threading.stack_size(64 * 1024) has very little).  So each
+ * level also checks the address of a local variable against the lowest
+ * address of the thread's stack plus a margin, and raises RecursionError
+ * instead of overflowing.  The bounds are looked up once per thread.
+ */
+#define FC_STACK_MARGIN (20 * 1024)
+
+#if defined(_MSC_VER)
+#  define FC_THREAD_LOCAL __declspec(thread)
+#else
+#  define FC_THREAD_LOCAL __thread
+#endif
+
+static FC_THREAD_LOCAL char *fc_stack_floor = NULL;   /* NULL: unknown */
+static FC_THREAD_LOCAL int fc_stack_looked_up = 0;
+
+static void fc_stack_lookup(void)
+{
+    char *low = NULL;
+    size_t size = 0;
+#if defined(_WIN32)
+    ULONG_PTR lo, hi;
+    GetCurrentThreadStackLimits(&lo, &hi);
+    low = (char *)lo;
+    size = (size_t)(hi - lo);
+#elif defined(__APPLE__)
+    char *high = (char *)pthread_get_stackaddr_np(pthread_self());
+    size = pthread_get_stacksize_np(pthread_self());
+    low = high - size;
+#elif defined(__linux__) || defined(__FreeBSD__)
+    pthread_attr_t attr;
+    void *addr;
+#  if defined(__FreeBSD__)
+    if (pthread_attr_init(&attr) == 0) {
+        if (pthread_attr_get_np(pthread_self(), &attr) == 0
+#  else
+    {
+        if (pthread_getattr_np(pthread_self(), &attr) == 0
+#  endif
+                && pthread_attr_getstack(&attr, &addr, &size) == 0) {
+            low = (char *)addr;
+        }
+        pthread_attr_destroy(&attr);
+    }
+#endif
+    if (low != NULL && size > FC_STACK_MARGIN)
+        fc_stack_floor = low + FC_STACK_MARGIN;
+    fc_stack_looked_up = 1;
+}
+
+/* The lowest safe stack address of this thread, NULL if unknown.  Reading
+   a thread-local from a shared library is a function call, so a deepcopy()
+   call reads it at most once, when a hook level first needs it, and keeps
+   it (in its Session). */
+static inline char *fc_thread_stack_floor(void)
+{
+    if (!fc_stack_looked_up)
+        fc_stack_lookup();
+    return fc_stack_floor;
+}
+
+/* 0, or -1 with RecursionError set when the C stack is nearly exhausted
+   (below floor, from fc_thread_stack_floor() of this thread). */
+static inline int fc_check_stack(const char *floor)
+{
+    char here;
+    if (floor != NULL && &here < floor) {
+        PyErr_SetString(PyExc_RecursionError,
+                        "maximum recursion depth exceeded while deep-copying "
+                        "(the thread's C stack is nearly exhausted)");
+        return -1;
+    }
+    return 0;
+}
+
+#endif

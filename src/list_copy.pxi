@@ -1,0 +1,201 @@
+# Frames for the sequence-like containers: list, tuple, set and frozenset
+# (see walk.pxi for the frame protocol).  Mirrors _ListFrame, _TupleFrame and
+# _SetFrame in fastcopy/_pure.py.
+
+
+cdef inline int seq_next_general(Frame* f, PyObject* seq, PyObject** child) noexcept:
+    """With a mapping memo, every item goes to the walk, which consults the
+    memo first.  Index-based like list iteration: items appended by a hook
+    are copied too, a list cleared by a hook ends the loop."""
+    if f.pos < 0 or f.pos >= PySequence_Fast_GET_SIZE(seq):
+        return 0
+    f.pos += 1
+    return hand_out(f, PySequence_Fast_GET_ITEM(seq, f.pos - 1), child, False, False)
+
+
+# -- list: recorded before its items, as the stdlib's _deepcopy_list ---------
+
+cdef int list_open(Session s, Frame* f) except -1:
+    f.dst = fc_list_with_capacity(PyList_GET_SIZE(f.src))
+    if s.memo_mode == MEMO_MAPPING:
+        note_copy(s, f)         # a mapping memo is filled as the stdlib does
+    return 0
+
+
+cdef int list_advance(Session s, Frame* f, PyObject** child) except -1:
+    cdef PyObject* item
+    cdef PyObject* y
+    cdef Py_ssize_t n
+    if s.memo_mode == MEMO_MAPPING:
+        return seq_next_general(f, f.src, child)
+    n = PyList_GET_SIZE(f.src)
+    while f.pos < n:
+        item = PyList_GET_ITEM(f.src, f.pos)
+        f.pos += 1
+        if not known_or_bulk(s, f, item, &y):
+            return hand_out(f, item, child, True, f.child_scanned)
+        incref(y)
+        fc_list_append_steal(f.dst, y)
+    return 0
+
+
+cdef bint all_own_copies_list(PyObject* l) except -1:
+    cdef Py_ssize_t i
+    for i in range(PyList_GET_SIZE(l)):
+        if not own_copy(PyList_GET_ITEM(l, i)):
+            return False
+    return True
+
+
+cdef inline bint prescan_list(Session s, PyObject* l) except -1:
+    """all_own_copies_list(l), keeping count of misses in a row."""
+    if all_own_copies_list(l):
+        s.prescan_misses = 0
+        return True
+    s.prescan_misses += 1
+    return False
+
+
+# -- tuple: recorded after its items; the original if no item changed --------
+
+cdef int tuple_open(Session s, Frame* f) except -1:
+    f.memoized = True           # nothing to record before the items
+    return 0                    # dst stays NULL while every item is the original
+
+
+cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
+    cdef PyObject* item
+    cdef PyObject* y
+    cdef Py_ssize_t n
+    if s.memo_mode == MEMO_MAPPING:
+        return seq_next_general(f, f.src, child)
+    n = PyTuple_GET_SIZE(f.src)
+    while f.pos < n:
+        item = PyTuple_GET_ITEM(f.src, f.pos)
+        f.pos += 1
+        if not known_native(s, f, item, &y):
+            return hand_out(f, item, child, True, False)
+        incref(y)
+        tuple_store(f, y)
+    return 0
+
+
+cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
+    """Store y (stolen) as the copy of item pos-1 of a tuple frame."""
+    cdef PyObject* original
+    cdef Py_ssize_t i
+    if f.dst == NULL:
+        original = PyTuple_GET_ITEM(f.src, f.pos - 1)
+        if y == original:
+            decref(y)
+            return 0
+        # First changed item: from here on the tuple needs a copy.
+        try:
+            f.dst = PyTuple_New(PyTuple_GET_SIZE(f.src))
+        except BaseException:
+            decref(y)
+            raise
+        for i in range(f.pos - 1):
+            original = PyTuple_GET_ITEM(f.src, i)
+            incref(original)
+            PyTuple_SET_ITEM(f.dst, i, original)
+    PyTuple_SET_ITEM(f.dst, f.pos - 1, y)
+    return 0
+
+
+cdef PyObject* tuple_finish(Session s, Frame* f, bint last) except NULL:
+    # Memoized only after its items, so a cycle through it may already have
+    # produced its copy: use that one, as the stdlib.
+    cdef PyObject* y = memo_subscript(s, f.src)
+    if y == NULL:
+        y = f.dst if f.dst != NULL else f.src
+        incref(y)
+    return finish_recorded_after(s, f, y, last)
+
+
+# -- set and frozenset: as set.__reduce__ does, the items are snapshot, copied,
+# and a new set is built from them; recorded at the end ----------------------
+
+cdef int set_open(Session s, Frame* f) except -1:
+    cdef bint frozen = f.kind == K_FROZENSET
+    f.memoized = True
+    if s.memo_mode == MEMO_NATIVE and all_own_copies_set(f.src):
+        # The same set as rebuilding it from its items, made by copying the
+        # hash table (stored hashes: no item is hashed or compared, so no
+        # Python code runs).
+        f.dst = fc_copy_set_of_atomic(f.src, frozen)
+        f.pos = -1                  # done
+        return 0
+    f.items = PySequence_List(f.src)
+    if s.memo_mode == MEMO_NATIVE and all_own_copies_list(f.items):
+        if s.gc_paused and not all_native_hash(f.items):
+            python_may_run(s)       # rehashing may run a __hash__
+        f.dst = PyFrozenSet_New(f.items) if frozen else PySet_New(f.items)
+        f.pos = PyList_GET_SIZE(f.items)   # done
+    else:
+        f.dst = PyFrozenSet_New(NULL) if frozen else PySet_New(NULL)
+    return 0
+
+
+cdef int set_advance(Session s, Frame* f, PyObject** child) except -1:
+    cdef PyObject* item
+    cdef PyObject* y
+    cdef Py_ssize_t n
+    if f.pos < 0:
+        return 0                    # copied whole by set_open
+    if s.memo_mode == MEMO_MAPPING:
+        return seq_next_general(f, f.items, child)
+    n = PyList_GET_SIZE(f.items)
+    while f.pos < n:
+        item = PyList_GET_ITEM(f.items, f.pos)
+        f.pos += 1
+        if not known_native(s, f, item, &y):
+            return hand_out(f, item, child, True, False)
+        if s.gc_paused and not native_hash(y):
+            python_may_run(s)       # its __hash__ may be Python code
+        PySet_Add(f.dst, y)
+    return 0
+
+
+cdef int set_accept(Session s, Frame* f, PyObject* y) except -1:
+    if s.gc_paused and not native_hash(y):
+        python_may_run(s)           # its __hash__ may be Python code
+    if FASTCOPY_DEBUG:
+        assert native_hash(y) or not s.gc_paused
+    cdef int status = set_add_status(f.dst, y)
+    decref(y)                       # the reference goes first, then its error
+    return status if status == 0 else raise_current()
+
+
+cdef PyObject* set_finish(Session s, Frame* f, bint last) except NULL:
+    incref(f.dst)
+    return finish_recorded_after(s, f, f.dst, last)
+
+
+cdef bint all_own_copies_set(PyObject* st) except -1:
+    """Are all items of the set (or frozenset) st their own copies?  Runs
+    no Python code, so st cannot change while it is iterated."""
+    cdef PyObject* it = PyObject_GetIter(st)
+    cdef PyObject* item
+    cdef bint result = True
+    while True:
+        item = PyIter_Next(it)
+        if item == NULL:
+            break
+        if not own_copy(item):
+            result = False
+            decref(item)
+            break
+        decref(item)
+    decref(it)
+    if PyErr_Occurred() != NULL:
+        return raise_current()
+    return result
+
+
+cdef bint all_native_hash(PyObject* l) noexcept:
+    cdef Py_ssize_t i
+    for i in range(PyList_GET_SIZE(l)):
+        if not native_hash(PyList_GET_ITEM(l, i)):
+            return False
+    return True

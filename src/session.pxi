@@ -1,0 +1,97 @@
+# The state of one deepcopy() call: its memo (memo.pxi), the pause of the
+# cyclic GC, the calling thread's C stack floor and the walk's counters.
+
+
+@cython.final
+@cython.freelist(8)
+cdef class Session:
+    # The memo (memo.pxi): MEMO_NATIVE, the address table below, or
+    # MEMO_MAPPING, `memo` (the caller's, or the dict the table was turned
+    # into for a hook).  Only ever moves from native to mapping.
+    cdef int memo_mode
+    cdef MemoTable table
+    cdef object memo
+    cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
+    cdef object keep_alive_key  # id(memo), made once
+    cdef PyObject* last_id_of   # the address last turned into an id() int
+    cdef object last_id         # ...and that int (mapping memos only)
+
+    cdef bint gc_paused         # this session disabled the cyclic GC
+    cdef Py_ssize_t work        # containers and instances made so far
+    cdef Py_ssize_t prescan_misses  # bulk-copy scans that failed in a row
+    cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
+    cdef bint stack_floor_known     # thread, read when a hook first needs it
+
+    def __dealloc__(self):
+        gc_resume(self)
+        table_clear(&self.table)
+
+
+cdef inline Session native_session():
+    return Session.__new__(Session)
+
+
+cdef inline Session mapping_session(object memo):
+    cdef Session s = Session.__new__(Session)
+    s.memo_mode = MEMO_MAPPING
+    s.memo = memo
+    s.memo_is_dict = type(memo) is dict
+    return s
+
+
+# -- the pause of the cyclic GC ------------------------------------------------
+#
+# The cyclic GC is paused while the walk runs native code only, and resumed
+# by python_may_run() before anything that can run Python code (a hook, the
+# reduce protocol, a __hash__ written in Python) and when the walk ends.  A
+# large copy allocates many containers; with the GC running they trigger
+# repeated collections (including full ones, over the whole heap) that find
+# nothing to free.
+
+cdef enum:
+    # Copies smaller than this rarely meet a collection: not worth pausing.
+    GC_PAUSE_AFTER = 256
+
+
+cdef inline bint gc_pause(Session s) noexcept:
+    """Pause the GC if it is enabled; True if this call paused it."""
+    if s.gc_paused or not PyGC_IsEnabled():
+        return False
+    PyGC_Disable()
+    s.gc_paused = True
+    return True
+
+
+cdef inline void gc_resume(Session s) noexcept:
+    if s.gc_paused:
+        s.gc_paused = False
+        PyGC_Enable()
+
+
+cdef inline void python_may_run(Session s) noexcept:
+    """Called before anything that may run Python code: the one place the
+    walk's pause of the GC is lifted (the walk pauses it again when native
+    work resumes)."""
+    if s.gc_paused:
+        gc_resume(s)
+
+
+cdef inline int check_gc_running(Session s) except -1:
+    """Debug builds: Python code is about to run, so the GC must be on."""
+    if FASTCOPY_DEBUG:
+        assert not s.gc_paused, "the GC is paused while Python code runs"
+    return 0
+
+
+# -- the C stack ------------------------------------------------------------------
+
+cdef inline int enter_hook_level(Session s) except -1:
+    """Count one level of hooks or reduce protocol against the recursion
+    limit, and check that the thread's C stack has room for it.  Paired with
+    Py_LeaveRecursiveCall()."""
+    if not s.stack_floor_known:
+        s.stack_floor = fc_thread_stack_floor()
+        s.stack_floor_known = True
+    fc_check_stack(s.stack_floor)
+    fc_enter_recursive_call(" while deep-copying an object")
+    return 0
