@@ -168,7 +168,8 @@ ext = Extension(
     sources=["src/_core.pyx"],
     include_dirs=["src"],
     depends=["src/fastcopy_helpers.h"] + [
-        os.path.join("src", "helpers", name) for name in sorted(os.listdir(os.path.join(HERE, "src", "helpers")))],
+        os.path.join("src", "helpers", name)
+        for name in sorted(os.listdir(os.path.join(HERE, "src", "helpers")))],
     extra_compile_args=_compile_flags(),
     extra_link_args=_link_flags(),
     define_macros=[("CYTHON_TRACE_NOGIL", "1"), ("FASTCOPY_DEBUG", "1")] if DEBUG else [],

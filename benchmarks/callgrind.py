@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-# Cases of benchmarks.cases, and the per-call ones below, with how many
+# Cases of fastcopy._shapes, and the per-call ones below, with how many
 # copies make the difference between the two runs.
 CASES = {
     "none": 2000, "int": 2000, "tuple_atomic_10": 2000,
@@ -35,13 +35,13 @@ CASES = {
     "stdlib_types_1e3": 5, "deep_nest_200": 50,
 }
 
-# Objects for the per-call cases, not in benchmarks.cases.
+# Objects for the per-call cases, not in fastcopy._shapes.
 EXTRA = {"none": "None", "int": "12345"}
 
 CHILD = r"""
 import sys
 sys.path.insert(0, {root!r})
-from benchmarks.cases import CASES
+from fastcopy._shapes import CASES
 name, impl, n = {name!r}, {impl!r}, {n}
 if impl == "fastcopy":
     import fastcopy

@@ -19,7 +19,7 @@ import sys
 import time
 import tracemalloc
 
-from benchmarks.cases import CASES
+from fastcopy._shapes import CASES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -203,7 +203,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="shorter timing loops")
-    parser.add_argument("--only", help="run the cases whose name contains this (or any of several, comma-separated)")
+    parser.add_argument("--only", help="run the cases whose name contains this "
+                        "(or any of several, comma-separated)")
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
     args = parser.parse_args(argv)

@@ -24,7 +24,7 @@ DEFAULT_CASES = ["list_atomic_1e5", "dict_atomic_1e5", "json_docs_5000",
 CHILD = r"""
 import gc, json, resource, sys, tracemalloc
 sys.path.insert(0, %(root)r)
-from benchmarks.cases import CASES
+from fastcopy._shapes import CASES
 name, impl = sys.argv[1], sys.argv[2]
 x = CASES[name][1]()
 if impl == "stdlib":

@@ -18,7 +18,6 @@ import copy
 import dataclasses
 import math
 import time
-
 from copy import deepcopy as early_bound_deepcopy
 
 
@@ -141,9 +140,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rows = run(args.rounds)
     labels = list(rows[0][1]) if rows else []
-    print("%-22s" % "case" + "".join("%18s" % l for l in labels) + "   fastcopy vs stdlib / vs copium")
+    print("%-22s" % "case" + "".join("%18s" % label for label in labels)
+          + "   fastcopy vs stdlib / vs copium")
     for name, best in rows:
-        line = "%-22s" % name + "".join("%15.1f us" % (best[l] * 1e6) for l in labels)
+        line = "%-22s" % name + "".join("%15.1f us" % (best[label] * 1e6) for label in labels)
         fc = best["fastcopy patched"]
         line += "   %5.1fx" % (best["stdlib"] / fc)
         if "copium patched" in best:

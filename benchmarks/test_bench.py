@@ -12,7 +12,7 @@ import pickle
 
 import pytest
 
-from benchmarks.cases import CASES
+from fastcopy._shapes import CASES
 
 pytest.importorskip("pytest_benchmark")
 

@@ -11,7 +11,8 @@ variable FASTCOPY_PURE=1 is set.  ``fastcopy.__compiled__`` tells which.
 
 import os as _os
 
-from ._common import Error, replace as _replace
+from ._common import Error
+from ._common import replace as _replace
 from ._patch import is_patched, patch, patched, unpatch
 
 __version__ = "0.1.0"

@@ -12,9 +12,18 @@ from types import MethodType
 
 from ._common import Error, reduce_arity_error, reduce_not_iterable_error
 from ._rules import (
-    ATOMIC_BEFORE_MEMO, DEEP_ATOMIC, DEEP_DISPATCH, FROZENDICT,
-    MEMO_READ_BY_CONTAINS, SHALLOW_ATOMIC, SHALLOW_CONTAINERS, SHALLOW_DISPATCH,
-    STDLIB_DEEP_DISPATCH, STDLIB_SHALLOW_DISPATCH, foreign_copier)
+    ATOMIC_BEFORE_MEMO,
+    DEEP_ATOMIC,
+    DEEP_DISPATCH,
+    FROZENDICT,
+    MEMO_READ_BY_CONTAINS,
+    SHALLOW_ATOMIC,
+    SHALLOW_CONTAINERS,
+    SHALLOW_DISPATCH,
+    STDLIB_DEEP_DISPATCH,
+    STDLIB_SHALLOW_DISPATCH,
+    foreign_copier,
+)
 
 _nil = object()
 _DONE = object()

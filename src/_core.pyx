@@ -28,8 +28,6 @@ import copyreg
 import types
 import weakref
 
-import copy as stdlib_copy
-
 from fastcopy._common import Error, reduce_arity_error, reduce_not_iterable_error
 from fastcopy import _rules
 
@@ -55,7 +53,7 @@ fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_tabl
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
-    cdef int kind
+    cdef int kind = K_NONE
     cdef Session s
     if memo is None:
         # The dispatcher's steps (dispatch.pxi) with a memo that is still

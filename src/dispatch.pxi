@@ -78,8 +78,8 @@ cdef object deep_any(Session s, object x):
     """deepcopy(x) within session s: the entry point for every child that
     is not reached through the walk (hook and reduce arguments, state)."""
     cdef PyObject* p = <PyObject*>x
-    cdef PyObject* y
-    cdef int kind
+    cdef PyObject* y = NULL
+    cdef int kind = K_NONE
     cdef int r = route(s, p, &y, &kind)
     if r == ROUTE_KNOWN:
         return steal(y)

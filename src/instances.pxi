@@ -28,8 +28,9 @@ cdef inline bint has_protocol_name(PyObject* d) except -1:
     cdef PyObject* k
     cdef PyObject* v
     while PyDict_Next(d, &pos, &k, &v):
-        if (not PyUnicode_CheckExact(k) or (PyUnicode_GET_LENGTH(k) > 4
-                and PyUnicode_READ_CHAR(k, 0) == u'_' and PyUnicode_READ_CHAR(k, 1) == u'_')):
+        if (not PyUnicode_CheckExact(k)
+                or (PyUnicode_GET_LENGTH(k) > 4 and PyUnicode_READ_CHAR(k, 0) == u'_'
+                    and PyUnicode_READ_CHAR(k, 1) == u'_')):
             for name in PROTOCOL_NAMES:
                 if PyDict_GetItemWithError(d, <PyObject*>name) != NULL:
                     return True

@@ -62,8 +62,9 @@ cdef struct TypeInfo:
                             # class (which has none) and x.__dict__: no code runs
     bint deepcopy_function  # the class's __deepcopy__ is a function written in
                             # Python, found by the generic getattr
-    uint64_t dispatch_epoch # fc_dispatch_epoch() when neither dispatch table
-                            # had an entry for the type (0: not known)
+    # fc_dispatch_epoch() when neither dispatch table had an entry for the
+    # type (0: not known)
+    uint64_t dispatch_epoch
 
 
 cdef enum:

@@ -310,7 +310,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef PyObject* child = NULL
     cdef PyObject* y = NULL
     cdef PyObject* handoff
-    cdef int child_kind
+    cdef int child_kind = K_NONE
     cdef int r
     cdef bint done = False
     cdef bint child_scanned

@@ -19,6 +19,7 @@ import types
 import uuid
 import weakref
 
+from fastcopy import _shapes
 
 # -- classes used by the corpus (module level, so they can be reduced) --------
 
@@ -310,6 +311,11 @@ CASES = {
     "simplenamespace": lambda: types.SimpleNamespace(a=[1], b="x"),
     "mappingproxy_holder": lambda: [types.MappingProxyType({"a": 1})],
 }
+
+# Every data shape the benchmarks time (the smaller sizes), also checked
+# against the stdlib.
+CASES.update({"shape_" + name: factory for name, (_category, factory) in _shapes.CASES.items()
+              if _shapes.is_small(name)})
 
 # The built-in frozendict (3.15+): every shape a dict case covers.
 FROZENDICT = getattr(builtins, "frozendict", None)

@@ -161,7 +161,7 @@ def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
     else:
         _in_thread(work, stack)
     assert outcome == {"deep": "RecursionError", "short": cls.__name__}
-    del deep
+    deep = None                     # freed here, on the main thread
     gc.collect()
 
 

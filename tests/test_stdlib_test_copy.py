@@ -1,13 +1,13 @@
 """The interpreter's own Lib/test/test_copy.py, with fastcopy substituted."""
 
-import pytest
 
 from . import stdlib_suite
 
 
 def test_stdlib_test_copy_passes(impl):
-    import fastcopy
     import types
+
+    import fastcopy
     namespace = types.SimpleNamespace(
         copy=impl.copy, deepcopy=impl.deepcopy, replace=getattr(fastcopy, "replace", None))
     result = stdlib_suite.run(namespace)

@@ -1,12 +1,21 @@
-"""Benchmark data: every category of ../shared/SPEC.md section 4, at sizes from
-a handful of items to 10**5.  CASES maps a name to (category, factory)."""
+"""The shapes of data programs copy, at sizes from a handful of items to
+10**5: atomic-heavy containers, JSON-like documents, shared references,
+cycles, class instances, dataclasses, objects with copy hooks, stdlib types,
+deep nesting.  CASES maps a name to (category, factory).
 
+One module for everything that needs such data: the benchmarks, the test
+suite (each shape is also checked against the stdlib) and the training run
+of the profile-guided build.  Test data only; not part of the API.
+"""
+
+import builtins
 import collections
 import dataclasses
 import datetime
 import decimal
 import enum
-import sys
+import fractions
+import uuid
 
 
 class Plain:
@@ -84,6 +93,31 @@ class Color(enum.Enum):
 Point = collections.namedtuple("Point", "x y z")
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Frozen:
+    x: int
+    y: tuple
+
+
+class Bag(list):
+    """A list subclass: reduce value with list items."""
+
+
+class Node:
+    def __init__(self, i):
+        self.key = i
+        self.children = []
+        self.attrs = {"weight": i / 3, "flags": [i & 1, i & 2]}
+
+
+def tree(n):
+    """n plain instances in a binary tree."""
+    nodes = [Node(i) for i in range(n)]
+    for i, node in enumerate(nodes[1:], 1):
+        nodes[(i - 1) // 2].children.append(node)
+    return nodes[0]
+
+
 def json_doc(i):
     return {
         "id": i, "name": "user%d" % i, "active": i % 2 == 0, "score": i * 1.5,
@@ -131,6 +165,15 @@ def stdlib_mix(n):
     ]
 
 
+def stdlib_more(n):
+    return [
+        {"day": datetime.date(2020, 1, 1 + i % 28), "part": fractions.Fraction(i, 7),
+         "id": uuid.UUID(int=i), "dd": collections.defaultdict(list, {"x": [i]}),
+         "raw": b"bytes", "ba": bytearray(b"ab")}
+        for i in range(n)
+    ]
+
+
 CASES = {
     # atomic-heavy containers
     "list_atomic_10": ("atomic containers", lambda: list(range(10))),
@@ -163,6 +206,26 @@ CASES = {
     "deepcopy_hook_1e3": ("protocol hooks", lambda: [Hooked(i) for i in range(1000)]),
     # stdlib types
     "stdlib_types_1e3": ("stdlib types", lambda: stdlib_mix(1000)),
+    # more kinds of instances and stdlib types
+    "frozen_slots_1e3": ("dataclasses", lambda: [Frozen(i, (i,)) for i in range(1000)]),
+    "list_subclass_1e3": ("protocol hooks", lambda: [Bag([i, [i]]) for i in range(1000)]),
+    "tree_300": ("class instances", lambda: tree(300)),
+    "stdlib_more_1e3": ("stdlib types", lambda: stdlib_more(1000)),
     # deep nesting (within the stdlib's recursion limit, so it can be timed)
     "deep_nest_200": ("deep nesting", lambda: deep_nest(200)),
 }
+
+# 3.15's frozendict, where the running Python has it.
+FROZENDICT = getattr(builtins, "frozendict", None)
+if FROZENDICT is not None:
+    CASES.update({
+        "frozendict_atomic_1e4": ("atomic containers",
+                                  lambda: FROZENDICT({str(i): i for i in range(10_000)})),
+        "frozendict_docs_100": ("json documents",
+                                lambda: [FROZENDICT(json_doc(i)) for i in range(100)]),
+    })
+
+
+def is_small(name):
+    """Cases quick enough for the test suite's every-shape check."""
+    return not any(size in name for size in ("1e4", "1e5", "5000"))
