@@ -23,7 +23,7 @@ cdef int dict_open(Session s, Frame* f, PyObject* into, bint scanned) except -1:
     scanned: src was already considered for a bulk copy (and declined)."""
     cdef PyObject* src = f.src
     if s.memo_mode == MEMO_NATIVE and not scanned and PyDict_GET_SIZE(src) >= 2 and \
-            want_prescan(s, PyDict_GET_SIZE(src)) and prescan_dict(s, src):
+            want_prescan(s, PyDict_GET_SIZE(src)) and prescan(s, src):
         # Nothing to copy inside: the same result as inserting every item,
         # made by copying the table.
         if into == NULL:
@@ -178,15 +178,6 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
         if not own_copy(k) or not own_copy(v):
             return False
     return True
-
-
-cdef inline bint prescan_dict(Session s, PyObject* d) except -1:
-    """all_own_copies_dict(d), keeping count of misses in a row."""
-    if all_own_copies_dict(d):
-        s.prescan_misses = 0
-        return True
-    s.prescan_misses += 1
-    return False
 
 
 # -- frozendict: recorded after its items; always a new one -------------------

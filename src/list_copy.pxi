@@ -47,15 +47,6 @@ cdef bint all_own_copies_list(PyObject* l) except -1:
     return True
 
 
-cdef inline bint prescan_list(Session s, PyObject* l) except -1:
-    """all_own_copies_list(l), keeping count of misses in a row."""
-    if all_own_copies_list(l):
-        s.prescan_misses = 0
-        return True
-    s.prescan_misses += 1
-    return False
-
-
 # -- tuple: recorded after its items; the original if no item changed --------
 
 cdef int tuple_open(Session s, Frame* f) except -1:

@@ -66,30 +66,40 @@ cdef inline MemoEntry* slot_entry(MemoTable* t, IndexSlot slot, uint32_t tag) no
     return &t.entries[<Py_ssize_t><uint32_t>slot - 1]
 
 
-cdef inline PyObject* table_get(MemoTable* t, PyObject* key) noexcept:
-    """The copy recorded for key (a borrowed reference), or NULL."""
+cdef inline MemoEntry* table_find(MemoTable* t, PyObject* key, uint64_t* h,
+                                  Py_ssize_t* free_slot) noexcept:
+    """The entry for key, or NULL.  With an index, *h is the key's address
+    hash and *free_slot the empty slot the probe stopped at."""
     cdef Py_ssize_t i, mask
-    cdef uint64_t h
     cdef IndexSlot slot
     cdef MemoEntry* e
-    if fc_sole_reference(key):
-        return NULL                 # the table would hold a reference too
     if t.index == NULL:
         for i in range(t.used):
             if t.entries[i].key == key:
-                return t.entries[i].value
+                return &t.entries[i]
         return NULL
     mask = (<Py_ssize_t>1 << t.bits) - 1
-    h = fc_address_hash(key)
-    i = <Py_ssize_t>(h >> (64 - t.bits))
+    h[0] = fc_address_hash(key)
+    i = <Py_ssize_t>(h[0] >> (64 - t.bits))
     while True:
         slot = t.index[i]
         if slot == 0:
+            free_slot[0] = i
             return NULL
-        e = slot_entry(t, slot, <uint32_t>h)
+        e = slot_entry(t, slot, <uint32_t>h[0])
         if e != NULL and e.key == key:
-            return e.value
+            return e
         i = (i + 1) & mask
+
+
+cdef inline PyObject* table_get(MemoTable* t, PyObject* key) noexcept:
+    """The copy recorded for key (a borrowed reference), or NULL."""
+    cdef uint64_t h
+    cdef Py_ssize_t free_slot
+    if fc_sole_reference(key):
+        return NULL                 # the table would hold a reference too
+    cdef MemoEntry* e = table_find(t, key, &h, &free_slot)
+    return e.value if e != NULL else NULL
 
 
 cdef int index_build(MemoTable* t, int bits) except -1:
@@ -151,37 +161,17 @@ cdef inline int entries_append(MemoTable* t, PyObject* key, PyObject* value) exc
 
 cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """Record value as the copy of key; both references are taken (not stolen)."""
-    cdef Py_ssize_t i = 0, mask
+    cdef Py_ssize_t i = 0
     cdef uint64_t h = 0
-    cdef IndexSlot slot
-    cdef MemoEntry* e
     cdef PyObject* old
-    # An existing entry is replaced (the stdlib records some copies twice).
-    if t.index == NULL:
-        for i in range(t.used):
-            e = &t.entries[i]
-            if e.key == key:
-                incref(value)       # first: the old value may be the same object
-                old = e.value
-                e.value = value
-                decref(old)
-                return 0
-    else:
-        mask = (<Py_ssize_t>1 << t.bits) - 1
-        h = fc_address_hash(key)
-        i = <Py_ssize_t>(h >> (64 - t.bits))
-        while True:
-            slot = t.index[i]
-            if slot == 0:
-                break
-            e = slot_entry(t, slot, <uint32_t>h)
-            if e != NULL and e.key == key:
-                incref(value)
-                old = e.value
-                e.value = value
-                decref(old)
-                return 0
-            i = (i + 1) & mask
+    cdef MemoEntry* e = table_find(t, key, &h, &i)
+    if e != NULL:
+        # An existing entry is replaced (the stdlib records some copies twice).
+        incref(value)               # first: the old value may be the same object
+        old = e.value
+        e.value = value
+        decref(old)
+        return 0
     entries_append(t, key, value)
     if t.index != NULL:
         if 2 * t.used > (<Py_ssize_t>1 << t.bits):

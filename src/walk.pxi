@@ -170,11 +170,11 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     # (The copies are made with the GC held off: see fastcopy_helpers.h.  A
     # caller's tight loop relies on it: no Python code runs in here.)
     if Py_TYPE(x) == T_LIST:
-        if PyList_GET_SIZE(x) != 0 and not prescan_list(s, x):
+        if PyList_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
         y = fc_copy_list_of_atomic(x)
     else:
-        if PyDict_GET_SIZE(x) != 0 and not prescan_dict(s, x):
+        if PyDict_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
         y = fc_copy_dict_of_atomic(x)
     s.work += 1
@@ -191,6 +191,16 @@ cdef enum:
     # ones are (mostly) not after this many failed scans in a row.
     PRESCAN_ALWAYS_SIZE = 16
     PRESCAN_MISSES = 4
+
+
+cdef inline bint prescan(Session s, PyObject* x) except -1:
+    """Are all items of the list or dict x their own copies?  Keeps count
+    of misses in a row (see want_prescan)."""
+    if all_own_copies_list(x) if Py_TYPE(x) == T_LIST else all_own_copies_dict(x):
+        s.prescan_misses = 0
+        return True
+    s.prescan_misses += 1
+    return False
 
 
 cdef inline bint want_prescan(Session s, Py_ssize_t size) noexcept:
