@@ -289,6 +289,12 @@ def compare(original, ours, reference, reference_original=None, limit=20):
                    % ta.__qualname__ if a is o else
                    "a new %s, the stdlib's the original object" % ta.__qualname__, owner)
             continue
+        if isinstance(a, SCALARS):
+            # Atomic: their identity with the original is checked above;
+            # where else they occur does not matter.
+            if a is not b and not _equal_scalars(a, b):
+                differ(path, "%s, the stdlib's %s" % (short_repr(a), short_repr(b)), owner)
+            continue
         seen_a, seen_b = id(a) in ours_to_ref, id(b) in ref_to_ours
         if seen_a or seen_b:
             if ours_to_ref.get(id(a)) != id(b) or ref_to_ours.get(id(b)) != id(a):
@@ -305,10 +311,6 @@ def compare(original, ours, reference, reference_original=None, limit=20):
         ref_to_ours[id(b)] = id(a)
         if a is b:
             continue            # the same object in both copies
-        if isinstance(a, SCALARS):
-            if not _equal_scalars(a, b):
-                differ(path, "%s, the stdlib's %s" % (short_repr(a), short_repr(b)), owner)
-            continue
         name = _attribute_problem(a)
         if name is not None:
             differ(path, "attribute %r is in the instance dict but not readable" % name, owner)
