@@ -128,16 +128,18 @@ class build_ext(_build_ext):
         super().run()
 
     def _record(self, ext, kind):
-        """Write what kind of build this is next to the extension, for
-        `python -m fastcopy info`."""
+        """Write what kind of build this is next to the extension (as
+        _core.<platform tag>.build.json), for `python -m fastcopy info`."""
         import json
         from Cython import __version__ as cython_version
         command = getattr(self.compiler, "compiler_so", None) or ["?"]
-        dirs = {os.path.dirname(self.get_ext_fullpath(ext.name))}
+        built = self.get_ext_fullpath(ext.name)
+        name = os.path.splitext(os.path.basename(built))[0] + ".build.json"
+        dirs = {os.path.dirname(built)}
         if getattr(self, "_in_source", False):
             dirs.add(os.path.join(HERE, *ext.name.split(".")[:-1]))
         for d in dirs:
-            with open(os.path.join(d, "_build_info.json"), "w") as f:
+            with open(os.path.join(d, name), "w") as f:
                 json.dump({"kind": kind, "compiler": os.path.basename(command[0]),
                            "cython": cython_version}, f)
 

@@ -99,7 +99,12 @@ def _stdlib_copy(obj, label):
 # -- info -----------------------------------------------------------------------
 
 def _build_info():
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_build_info.json")
+    """What setup.py recorded about the compiled core's build, or None."""
+    import fastcopy
+    if not fastcopy.__compiled__:
+        return None
+    from fastcopy import _core
+    path = os.path.splitext(_core.__file__)[0] + ".build.json"
     try:
         with open(path) as f:
             return json.load(f)
@@ -155,7 +160,7 @@ def cmd_info(args):
     if build:
         print("build: %s" % build.get("kind", "?") + "".join(
             ", %s %s" % (k, build[k]) for k in ("compiler", "cython") if build.get(k)))
-    else:
+    elif fastcopy.__compiled__:
         print("build: not recorded")
     print("python: %s %s (%s), %s" % (
         platform.python_implementation(), platform.python_version(),
