@@ -145,7 +145,7 @@ def _autopatch_file():
 
 def cmd_info(args):
     import fastcopy
-    from fastcopy._patch import verify_setting
+    from fastcopy import _patch
     print("fastcopy %s" % fastcopy.__version__)
     if fastcopy.__compiled__:
         from fastcopy import _core
@@ -170,10 +170,10 @@ def cmd_info(args):
     print("CPython internals read by the core: " + items[0])
     for item in items[1:]:
         print("  and " + item)
-    setting = verify_setting()
+    setting = _patch.verify_setting()
     print("patched: copy.deepcopy %s, copy.copy %s; verify mode %s" % (
         "yes" if fastcopy.is_patched() else "no",
-        "yes" if fastcopy._patch._is_patched(copy.copy) else "no",
+        "yes" if _patch._is_patched(_patch._COPY) else "no",
         "off" if setting is None else "on (%s of the calls, %s on a difference)" % (
             "all" if setting[0] >= 1 else "%g" % setting[0],
             "raise" if setting[1] == "raise" else "warn")))
