@@ -229,6 +229,8 @@ def cmd_check(args):
     import fastcopy
     from fastcopy import _bench
     from fastcopy._compare import compare
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
     obj, label = load_target(args)
     theirs = _stdlib_copy(obj, label)
     try:
@@ -248,12 +250,12 @@ def cmd_check(args):
             print("  %s: %s" % (diff.path, diff.message))
         return 1
     impls = [("stdlib", copy.deepcopy), ("fastcopy", fastcopy.deepcopy)]
-    times, _ = _bench.time_case(obj, impls, rounds=5, target=0.01)
+    times, _ = _bench.time_case(obj, impls, rounds=7, target=0.03)
     std, ours_t = times["stdlib"]["best"], times["fastcopy"]["best"]
     print("PASS %s: fastcopy.deepcopy gives the same copy as copy.deepcopy" % label)
-    print("  %d objects compared: types, values, shared references and cycles, nothing "
+    print("  %d places compared: types, values, shared references and cycles, nothing "
           "mutable shared with the original" % result.objects)
-    print("  %.1fx faster: %s per copy, copy.deepcopy %s (best of 5 interleaved rounds)"
+    print("  %.1fx faster: %s per copy, copy.deepcopy %s (best of 7 interleaved rounds)"
           % (std / ours_t, _bench.format_time(ours_t), _bench.format_time(std)))
     return 0
 

@@ -76,7 +76,8 @@ class Difference:
 
 class Comparison:
     """The result of compare(): differences (a list of Difference, at most
-    `limit` of them) and objects (how many pairs of objects were compared)."""
+    `limit` of them) and objects (how many places were compared: a shared
+    object counts at each place it is reached)."""
     __slots__ = ("differences", "objects")
 
     def __init__(self, differences, objects):
@@ -263,6 +264,8 @@ def compare(original, ours, reference, reference_original=None, limit=20):
     separately built twin of `original`.  Stops after `limit` differences.
     Returns a Comparison.
     """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
     if reference_original is None:
         reference_original = original
     diffs = []
@@ -273,8 +276,10 @@ def compare(original, ours, reference, reference_original=None, limit=20):
         diffs.append(Difference(render_path(path), message, owner))
 
     stack = [(original, reference_original, ours, reference, "x", False, type(reference))]
+    visited = 0
     while stack and len(diffs) < limit:
         o, o2, a, b, path, attrs, owner = stack.pop()
+        visited += 1
         ta, tb = type(a), type(b)
         if not _is_builtin(tb):
             owner = tb
@@ -372,4 +377,4 @@ def compare(original, ours, reference, reference_original=None, limit=20):
         for (step, y), (_, z), x, x2 in reversed(list(zip(ca, cb, co, co2))):
             stack.append((x, x2, y, z, (path, step),
                           step[0] == "d" and type(y) is dict, owner))
-    return Comparison(diffs, len(ours_to_ref))
+    return Comparison(diffs, visited)

@@ -119,7 +119,8 @@ def test_info_pure_mode_and_why(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; sys.modules['fastcopy._core'] = None; "
          "from fastcopy._cli import main; main(['info'])"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=REPO), capture_output=True, text=True)
+        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=REPO, FASTCOPY_PURE=""),
+        capture_output=True, text=True)
     info = _info(proc)
     assert info["mode"].startswith("pure Python, because the compiled core could not be "
                                    "imported: ")
@@ -230,7 +231,7 @@ def test_check_pass(workdir):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "PASS targets:DATA: fastcopy.deepcopy gives the same copy as copy.deepcopy"
-    objects = int(re.search(r"(\d+) objects compared", lines[1]).group(1))
+    objects = int(re.search(r"(\d+) places compared", lines[1]).group(1))
     assert objects > 10
     assert re.match(r"  \d+\.\dx faster: ", lines[2])
 
@@ -299,6 +300,7 @@ def test_explain_command(workdir):
     (["check", "--pickle", "missing.pickle", "--allow-pickle"], "cannot read missing.pickle"),
     (["check", "--pickle", "targets.py", "--allow-pickle"], "cannot unpickle targets.py"),
     (["check", "targets:DATA", "--pickle", "x", "--allow-pickle"], "not both"),
+    (["check", "targets:DIFFERENT", "--limit", "0"], "--limit must be at least 1"),
 ])
 def test_bad_input(workdir, args, message):
     proc = run(args, workdir)
