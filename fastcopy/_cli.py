@@ -174,8 +174,8 @@ def cmd_info(args):
     print("patched: copy.deepcopy %s, copy.copy %s; verify mode %s" % (
         "yes" if fastcopy.is_patched() else "no",
         "yes" if _patch._is_patched(_patch._COPY) else "no",
-        "off" if setting is None else "on (%s of the calls, %s on a difference)" % (
-            "all" if setting[0] >= 1 else "%g" % setting[0],
+        "off" if setting is None else "on (%s, %s on a difference)" % (
+            "every call" if setting[0] >= 1 else "%g of the calls" % setting[0],
             "raise" if setting[1] == "raise" else "warn")))
     value = os.environ.get("FASTCOPY_AUTOPATCH")
     pth = _autopatch_file()
