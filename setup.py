@@ -87,7 +87,12 @@ class build_ext(_build_ext):
         cache misses.  Falls back to a plain build if any step fails (say,
         when the built module cannot run on the build machine)."""
         if PGO == "0" or DEBUG or SANITIZE or not _is_gcc(self.compiler):
-            return super().build_extension(ext)
+            super().build_extension(ext)
+            self._record(ext, "debug (FASTCOPY_DEBUG=1)" if DEBUG else
+                         "sanitizers (%s)" % SANITIZE if SANITIZE else
+                         "plain (FASTCOPY_PGO=0)" if PGO == "0" else
+                         "plain (the compiler is not gcc)")
+            return
         compile_args, link_args = list(ext.extra_compile_args), list(ext.extra_link_args)
         force = self.force
         self.force = True           # both builds compile, whatever the timestamps say
@@ -103,16 +108,41 @@ class build_ext(_build_ext):
                     "-fprofile-use=" + profile_dir, "-fprofile-correction", "-Wno-missing-profile"]
                 ext.extra_link_args = link_args
                 super().build_extension(ext)
+                self._record(ext, "profile-guided (gcc)")
             except Exception as exc:
                 if PGO == "1":
                     raise
                 self.warn("fastcopy: profile-guided build failed (%s); building without a profile" % exc)
                 ext.extra_compile_args, ext.extra_link_args = compile_args, link_args
                 super().build_extension(ext)
+                self._record(ext, "plain (the profile-guided build failed)")
         finally:
             ext.extra_compile_args, ext.extra_link_args = compile_args, link_args
             self.force = force
             shutil.rmtree(profile_dir, ignore_errors=True)
+
+    def run(self):
+        # setuptools builds an in-place (or editable) extension elsewhere
+        # and copies it over: _record() must know where it ends up.
+        self._in_source = bool(self.inplace or getattr(self, "editable_mode", False))
+        super().run()
+
+    def _record(self, ext, kind):
+        """Write what kind of build this is next to the extension (as
+        _core.<platform tag>.build.json), for `python -m fastcopy info`."""
+        import json
+
+        from Cython import __version__ as cython_version
+        command = getattr(self.compiler, "compiler_so", None) or ["?"]
+        built = self.get_ext_fullpath(ext.name)
+        name = os.path.splitext(os.path.basename(built))[0] + ".build.json"
+        dirs = {os.path.dirname(built)}
+        if getattr(self, "_in_source", False):
+            dirs.add(os.path.join(HERE, *ext.name.split(".")[:-1]))
+        for d in dirs:
+            with open(os.path.join(d, name), "w") as f:
+                json.dump({"kind": kind, "compiler": os.path.basename(command[0]),
+                           "cython": cython_version}, f)
 
     def _run_pgo_workload(self, ext):
         """Run the training workload against the instrumented build, as a

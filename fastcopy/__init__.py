@@ -11,13 +11,17 @@ variable FASTCOPY_PURE=1 is set.  ``fastcopy.__compiled__`` tells which.
 
 import os as _os
 
-from ._common import Error
+from ._common import Error, VerifyWarning
 from ._common import replace as _replace
 from ._patch import is_patched, patch, patched, unpatch
 
 __version__ = "0.1.0"
 
 error = Error   # the stdlib's backward-compatible alias
+
+# Why the pure-Python twin runs, when the compiled core was tried and could
+# not be imported: the error's text (python -m fastcopy info shows it).
+_core_import_error = None
 
 if _os.environ.get("FASTCOPY_PURE", "") not in ("", "0"):
     from ._pure import copy, deepcopy
@@ -26,9 +30,26 @@ else:
     try:
         from ._core import copy, deepcopy
         __compiled__ = True
-    except ImportError:
+    except ImportError as _exc:
+        _core_import_error = "%s: %s" % (type(_exc).__name__, _exc)
+        del _exc
         from ._pure import copy, deepcopy
         __compiled__ = False
+
+
+def explain(obj):
+    """How fastcopy.deepcopy copies obj: which path each object of its
+    graph takes, counts and an estimate of the share of time per type, and
+    what keeps it on slow paths.  Returns a report; print it to read it."""
+    from ._explain import explain
+    return explain(obj)
+
+
+def verify_report():
+    """What verify mode (patch(verify=...)) has compared in this process and
+    the differences it found; print it to read it."""
+    from ._verify import report
+    return report()
 
 if _replace is not None:
     replace = _replace

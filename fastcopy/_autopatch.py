@@ -1,11 +1,18 @@
 """Imported at interpreter start-up by fastcopy-autopatch.pth when the
 environment variable FASTCOPY_AUTOPATCH is set (to anything but "" or "0").
 
-FASTCOPY_AUTOPATCH=copy also patches copy.copy.
+The value is a comma-separated list of words:
+  1 (or any other word)   patch copy.deepcopy
+  copy, all               also patch copy.copy
+  verify                  verify mode: compare every patched call with the
+                          standard library (see fastcopy.patch(verify=...))
+  verify=0.1              verify that share of the calls
+  verify=raise            raise fastcopy.VerifyWarning at a difference
+so FASTCOPY_AUTOPATCH=verify,copy patches both functions in verify mode.
 """
 
 import os
 
-from ._patch import patch
+from ._patch import parse_autopatch, patch
 
-patch(copy=os.environ.get("FASTCOPY_AUTOPATCH", "").lower() in ("copy", "all"))
+patch(**parse_autopatch(os.environ.get("FASTCOPY_AUTOPATCH", "")))

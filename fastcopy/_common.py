@@ -1,5 +1,5 @@
 """Pieces shared by the compiled core and the pure-Python twin: the
-exception class, error messages and copy.replace.  (How types are copied
+exception classes, error messages and copy.replace.  (How types are copied
 on the running Python is in _rules.py.)"""
 
 import copy as _stdlib_copy
@@ -7,6 +7,11 @@ import sys
 
 # The very exception class of the stdlib, so `except copy.Error` catches ours.
 Error = _stdlib_copy.Error
+
+
+class VerifyWarning(RuntimeWarning):
+    """Verify mode (fastcopy.patch(verify=...)) found a copy that differs
+    from the standard library's; the standard library's result was used."""
 
 
 def reduce_arity_error(x, rv):

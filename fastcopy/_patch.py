@@ -62,6 +62,39 @@ def _impl(name):
     return getattr(fastcopy, name)
 
 
+def _verify_state(verify):
+    """(rate, action) for a patch(verify=...) value, or None for no
+    verification."""
+    if verify is False or verify is None:
+        return None
+    if verify is True or verify == "warn":
+        return (1.0, "warn")
+    if verify == "raise":
+        return (1.0, "raise")
+    if isinstance(verify, (int, float)) and not isinstance(verify, bool):
+        if verify == 0:
+            return None
+        if 0 < verify <= 1:
+            return (float(verify), "warn")
+    raise ValueError("verify must be True, False, 'warn', 'raise' or a fraction of "
+                     "the calls between 0 and 1, not %r" % (verify,))
+
+
+_verify = None          # the verify state of the patched functions, or None
+_verifiers = {}         # (name, state) -> verifying function (kept, with its counter)
+
+
+def _impl_for(name, state):
+    if state is None:
+        return _impl(name)
+    impl = _verifiers.get((name, state))
+    if impl is None:
+        from . import _verify as verify_module
+        make = verify_module.make_deepcopy if name == "deepcopy" else verify_module.make_copy
+        impl = _verifiers[(name, state)] = make(_impl(name), *state)
+    return impl
+
+
 def _patch_function(func, impl):
     trampoline = _TRAMPOLINES[func]
     # Keyword defaults first: the swapped code reads them on its first call.
@@ -79,25 +112,45 @@ def _is_patched(func):
     return func.__code__ is _TRAMPOLINES[func]
 
 
-def patch(copy=False):
+def _apply(deep, shallow, state):
+    """Make the patched state exactly: copy.deepcopy patched or not,
+    copy.copy patched or not, with verify state `state`."""
+    global _verify
+    if not (deep or shallow):
+        state = None
+    for func, want, name in ((_DEEPCOPY, deep, "deepcopy"), (_COPY, shallow, "copy")):
+        if want:
+            impl = _impl_for(name, state)
+            if not _is_patched(func) or func.__kwdefaults__.get("_fastcopy_impl") is not impl:
+                _patch_function(func, impl)
+        elif _is_patched(func):
+            _unpatch_function(func)
+    _verify = state
+
+
+def patch(copy=False, verify=None):
     """Make copy.deepcopy run fastcopy.deepcopy, for the whole process.
 
     With copy=True, copy.copy runs fastcopy.copy as well.  Idempotent and
     thread-safe; undone by unpatch().
+
+    verify: also run the standard library on each call and compare the
+    results (see the README's "Verify mode"): True or "warn" for every call,
+    a fraction such as 0.1 for that share of the calls, "raise" to raise
+    fastcopy.VerifyWarning at a difference instead of warning; False turns
+    verification off; None (the default) keeps the current setting.
     """
+    state = _verify_state(verify) if verify is not None else None
     with _lock:
-        if not _is_patched(_DEEPCOPY):
-            _patch_function(_DEEPCOPY, _impl("deepcopy"))
-        if copy and not _is_patched(_COPY):
-            _patch_function(_COPY, _impl("copy"))
+        if verify is None:
+            state = _verify
+        _apply(True, copy or _is_patched(_COPY), state)
 
 
 def unpatch():
     """Restore the stdlib's copy.deepcopy and copy.copy exactly."""
     with _lock:
-        for func in (_DEEPCOPY, _COPY):
-            if _is_patched(func):
-                _unpatch_function(func)
+        _apply(False, False, None)
 
 
 def is_patched(copy=False):
@@ -105,16 +158,42 @@ def is_patched(copy=False):
     return _is_patched(_DEEPCOPY) and (not copy or _is_patched(_COPY))
 
 
+def verify_setting():
+    """None, or (rate, action) of verify mode while it is on."""
+    return _verify
+
+
+def parse_autopatch(value):
+    """patch()'s arguments for a value of FASTCOPY_AUTOPATCH (see
+    _autopatch.py)."""
+    copy = False
+    verify = None
+    for word in value.replace(" ", ",").lower().split(","):
+        if word in ("copy", "all"):
+            copy = True
+        elif word == "verify":
+            verify = True
+        elif word.startswith("verify="):
+            arg = word[len("verify="):]
+            try:
+                verify = arg if arg in ("raise", "warn") else float(arg)
+                _verify_state(verify)           # ValueError if out of range
+            except ValueError:
+                import warnings
+                warnings.warn("FASTCOPY_AUTOPATCH: %r is not verify=FRACTION (0 to 1) or "
+                              "verify=raise; verifying every call" % word, RuntimeWarning, stacklevel=2)
+                verify = True
+    return {"copy": copy, "verify": verify}
+
+
 @contextlib.contextmanager
-def patched(copy=False):
+def patched(copy=False, verify=None):
     """Context manager: patch() on entry, back to the previous state on exit."""
     with _lock:
-        was = (_is_patched(_DEEPCOPY), _is_patched(_COPY))
-        patch(copy=copy)
+        was = (_is_patched(_DEEPCOPY), _is_patched(_COPY), _verify)
+        patch(copy=copy, verify=verify)
     try:
         yield
     finally:
         with _lock:
-            for func, before in zip((_DEEPCOPY, _COPY), was):
-                if not before and _is_patched(func):
-                    _unpatch_function(func)
+            _apply(*was)
