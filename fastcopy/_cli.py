@@ -343,3 +343,8 @@ def main(argv=None, prog=None):
     except UsageError as exc:
         print("%s: error: %s" % (prog, exc), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`fastcopy info | head`): stop quietly, and
+        # keep the interpreter from complaining when it flushes stdout.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
