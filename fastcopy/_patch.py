@@ -4,15 +4,18 @@ The stdlib function *objects* are patched in place: their code is swapped for
 a small trampoline that calls fastcopy.  So every reference taken before
 patching - `from copy import deepcopy`, a function stored in another module
 or a data structure, the `deepcopy=deepcopy` default arguments inside the
-copy module itself - runs fastcopy too.  The trampoline finds fastcopy
-through a keyword-only default (`__kwdefaults__`), so nothing is added to the
-copy module's globals.  unpatch() puts the original code back: the same
-function objects, with the same code, as before.
+copy module itself - runs fastcopy too.  The trampoline has the stdlib
+function's own parameters and holds the function it calls as a constant of
+its code: nothing is added to the copy module's globals or to the function's
+defaults, so signature and introspection stay the stdlib's.  unpatch() puts
+the original code back: the same function objects, with the same code, as
+before.
 """
 
 import contextlib
 import copy as _copy_module
 import threading
+import warnings
 
 _lock = threading.RLock()
 
@@ -24,37 +27,32 @@ _ORIGINAL = {
     _COPY: (_COPY.__code__, _COPY.__kwdefaults__),
 }
 
-
-# Trampolines.  Their parameters keep the stdlib's names and defaults so that
-# existing calls (positional or keyword) behave the same: deepcopy has the
-# `_nil=[]` parameter up to 3.14, not from 3.15 on.
-def _deepcopy_trampoline(x, memo=None, _nil=[], *, _fastcopy_impl=None):
-    return _fastcopy_impl(x, memo)
+_IMPL_PLACEHOLDER = "__fastcopy_impl__"
+_trampolines = {}       # (function, impl) -> trampoline code
+_patched_with = {}      # function -> (trampoline code, impl) while patched
 
 
-def _deepcopy_trampoline_nonil(x, memo=None, *, _fastcopy_impl=None):
-    return _fastcopy_impl(x, memo)
-
-
-if "_nil" not in _DEEPCOPY.__code__.co_varnames:
-    _deepcopy_trampoline = _deepcopy_trampoline_nonil
-
-
-def _copy_trampoline(x, *, _fastcopy_impl=None):
-    return _fastcopy_impl(x)
-
-
-def _named(code, name):
-    # Tracebacks through a patched function show the stdlib's name.
-    if hasattr(code, "co_qualname"):
-        return code.replace(co_name=name, co_qualname=name)
-    return code.replace(co_name=name)
-
-
-_TRAMPOLINES = {
-    _DEEPCOPY: _named(_deepcopy_trampoline.__code__, "deepcopy"),
-    _COPY: _named(_copy_trampoline.__code__, "copy"),
-}
+def _trampoline(func, impl):
+    """Code with func's parameters (names, order; func keeps its defaults)
+    whose body is `return impl(x, memo)` (deepcopy) or `return impl(x)`
+    (copy), impl being a constant of the code."""
+    code = _trampolines.get((func, impl))
+    if code is not None:
+        return code
+    original = _ORIGINAL[func][0]
+    params = original.co_varnames[:original.co_argcount]   # x, memo[, _nil]
+    passed = params[:2] if func is _DEEPCOPY else params[:1]
+    source = "def %s(%s):\n    return %r(%s)\n" % (
+        func.__name__, ", ".join(params), _IMPL_PLACEHOLDER, ", ".join(passed))
+    namespace = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)     # "str is not callable"
+        exec(compile(source, __file__, "exec"), namespace)
+    code = namespace[func.__name__].__code__
+    code = code.replace(co_consts=tuple(
+        impl if const == _IMPL_PLACEHOLDER else const for const in code.co_consts))
+    _trampolines[(func, impl)] = code
+    return code
 
 
 def _impl(name):
@@ -96,20 +94,21 @@ def _impl_for(name, state):
 
 
 def _patch_function(func, impl):
-    trampoline = _TRAMPOLINES[func]
-    # Keyword defaults first: the swapped code reads them on its first call.
-    func.__kwdefaults__ = {"_fastcopy_impl": impl}
-    func.__code__ = trampoline
+    code = _trampoline(func, impl)
+    func.__code__ = code
+    _patched_with[func] = (code, impl)
 
 
 def _unpatch_function(func):
     code, kwdefaults = _ORIGINAL[func]
     func.__code__ = code
     func.__kwdefaults__ = kwdefaults
+    _patched_with.pop(func, None)
 
 
 def _is_patched(func):
-    return func.__code__ is _TRAMPOLINES[func]
+    patched = _patched_with.get(func)
+    return patched is not None and func.__code__ is patched[0]
 
 
 def _apply(deep, shallow, state):
@@ -121,7 +120,7 @@ def _apply(deep, shallow, state):
     for func, want, name in ((_DEEPCOPY, deep, "deepcopy"), (_COPY, shallow, "copy")):
         if want:
             impl = _impl_for(name, state)
-            if not _is_patched(func) or func.__kwdefaults__.get("_fastcopy_impl") is not impl:
+            if not _is_patched(func) or _patched_with[func][1] is not impl:
                 _patch_function(func, impl)
         elif _is_patched(func):
             _unpatch_function(func)

@@ -54,6 +54,33 @@ print(who(early), fastcopy.is_patched())
     assert out.split() == ["fastcopy", "fastcopy", "fastcopy", "True", "stdlib", "False"]
 
 
+def test_patched_functions_keep_the_stdlib_signature_and_attributes():
+    out = run_python("""
+import copy, inspect, fastcopy
+def view(f):
+    return (str(inspect.signature(f)), f.__defaults__, f.__kwdefaults__, f.__name__,
+            f.__qualname__, f.__module__, f.__doc__, f.__code__.co_name)
+before = [view(copy.deepcopy), view(copy.copy)]
+fastcopy.patch(copy=True)
+assert fastcopy.is_patched(copy=True)
+after = [view(copy.deepcopy), view(copy.copy)]
+assert after == before, (before, after)
+# Keyword and positional calls behave as with the stdlib.
+assert copy.deepcopy(x=[1], memo={}) == [1] and copy.copy(x=[2]) == [2]
+import traceback
+class Boom:
+    def __deepcopy__(self, memo):
+        raise ValueError("boom")
+try:
+    copy.deepcopy(Boom())
+except ValueError as exc:
+    names = [f.name for f in traceback.extract_tb(exc.__traceback__)]
+print("same", before[0][0], names[1] if len(names) > 1 else names)
+""")
+    assert out.startswith("same (x, memo=None")
+    assert "deepcopy" in out
+
+
 def test_unpatch_restores_same_function_and_code():
     out = run_python("""
 import copy, fastcopy
