@@ -1,11 +1,13 @@
 """Imported at interpreter start-up by fastcopy-autopatch.pth when the
-environment variable FASTCOPY_AUTOPATCH is set (to anything but "" or "0").
+environment variable FASTCOPY_AUTOPATCH is set to anything but "" or "0".
 
-FASTCOPY_AUTOPATCH=copy also patches copy.copy.
+FASTCOPY_AUTOPATCH=1 patches copy.deepcopy; "copy" (or "all") also
+copy.copy.  Other values are ignored with a warning (see _config.ACCEPTED).
 """
 
-import os
-
+from . import _config
 from ._patch import patch
 
-patch(copy=os.environ.get("FASTCOPY_AUTOPATCH", "").lower() in ("copy", "all"))
+_mode = _config.read("FASTCOPY_AUTOPATCH")
+if _mode not in ("", "0"):
+    patch(copy=_mode in ("copy", "all"))

@@ -79,12 +79,21 @@ def _is_patched(func):
     return func.__code__ is _TRAMPOLINES[func]
 
 
+def _check_copy_flag(function, copy):
+    # A string such as "no" is true: refuse anything but a bool rather than
+    # patch copy.copy by mistake.
+    if not isinstance(copy, bool):
+        raise TypeError("%s(): copy must be True or False, not %s"
+                        % (function, type(copy).__name__))
+
+
 def patch(copy=False):
     """Make copy.deepcopy run fastcopy.deepcopy, for the whole process.
 
     With copy=True, copy.copy runs fastcopy.copy as well.  Idempotent and
     thread-safe; undone by unpatch().
     """
+    _check_copy_flag("patch", copy)
     with _lock:
         if not _is_patched(_DEEPCOPY):
             _patch_function(_DEEPCOPY, _impl("deepcopy"))
@@ -102,12 +111,18 @@ def unpatch():
 
 def is_patched(copy=False):
     """True if copy.deepcopy (and, with copy=True, copy.copy) runs fastcopy."""
+    _check_copy_flag("is_patched", copy)
     return _is_patched(_DEEPCOPY) and (not copy or _is_patched(_COPY))
 
 
-@contextlib.contextmanager
 def patched(copy=False):
     """Context manager: patch() on entry, back to the previous state on exit."""
+    _check_copy_flag("patched", copy)       # at the call, not at entry
+    return _patched(copy)
+
+
+@contextlib.contextmanager
+def _patched(copy):
     with _lock:
         was = (_is_patched(_DEEPCOPY), _is_patched(_COPY))
         patch(copy=copy)
