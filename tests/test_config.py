@@ -41,13 +41,17 @@ def copy_package(dest, core=None):
 
 def run_python(code, cwd, env=None, pythonpath=None):
     """Run code in a fresh interpreter, with no FASTCOPY_* variables but those
-    in env; return (returncode, stdout, stderr)."""
+    in env; return (returncode, stdout, stderr).
+
+    -S: no site-packages and no .pth files, so fastcopy comes from
+    `pythonpath` (an editable install's import hook would otherwise map
+    fastcopy's submodules to the source tree, whatever package is imported)."""
     full_env = {k: v for k, v in os.environ.items()
                 if not k.startswith("FASTCOPY_") and k not in ("PYTHONPATH", "PYTHONWARNINGS")}
     full_env.update(env or {})
     if pythonpath:
         full_env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=str(cwd),
+    proc = subprocess.run([sys.executable, "-S", "-c", textwrap.dedent(code)], cwd=str(cwd),
                           env=full_env, capture_output=True, text=True, timeout=120)
     return proc.returncode, proc.stdout, proc.stderr
 
