@@ -28,16 +28,12 @@ _ORIGINAL = {
 # Trampolines.  Their parameters keep the stdlib's names and defaults so that
 # existing calls (positional or keyword) behave the same: deepcopy has the
 # `_nil=[]` parameter up to 3.14, not from 3.15 on.
-def _deepcopy_trampoline(x, memo=None, _nil=[], *, _fastcopy_impl=None):
+def _deepcopy_trampoline_nil(x, memo=None, _nil=[], *, _fastcopy_impl=None):
     return _fastcopy_impl(x, memo)
 
 
 def _deepcopy_trampoline_nonil(x, memo=None, *, _fastcopy_impl=None):
     return _fastcopy_impl(x, memo)
-
-
-if "_nil" not in _DEEPCOPY.__code__.co_varnames:
-    _deepcopy_trampoline = _deepcopy_trampoline_nonil
 
 
 def _copy_trampoline(x, *, _fastcopy_impl=None):
@@ -51,8 +47,12 @@ def _named(code, name):
     return code.replace(co_name=name)
 
 
+# (Chosen here rather than by rebinding a name, so the module's functions do
+# not depend on the Python version, as stubtest, which reads this module as
+# its own stub, expects.)
 _TRAMPOLINES = {
-    _DEEPCOPY: _named(_deepcopy_trampoline.__code__, "deepcopy"),
+    _DEEPCOPY: _named((_deepcopy_trampoline_nil if "_nil" in _DEEPCOPY.__code__.co_varnames
+                       else _deepcopy_trampoline_nonil).__code__, "deepcopy"),
     _COPY: _named(_copy_trampoline.__code__, "copy"),
 }
 
