@@ -72,7 +72,11 @@ assert fastcopy.deepcopy({"a": [1]}) == {"a": [1]}
 
 
 def warnings_in(stdout):
-    return [line.split(" ", 2)[1:] for line in stdout.splitlines() if line.startswith("WARNING ")]
+    """fastcopy's own warnings among those IMPORT_AND_REPORT printed (on a
+    free-threaded build, importing the core also warns that the GIL is on)."""
+    found = [line.split(" ", 2)[1:] for line in stdout.splitlines() if line.startswith("WARNING ")]
+    return [(category, message) for category, message in found
+            if message.startswith("fastcopy:")]
 
 
 def test_missing_core_warns_once_with_reason_and_remedy(tmp_path):
