@@ -5,12 +5,16 @@
     y = fastcopy.copy(x)            # same as copy.copy(x)
 
 The compiled core (``fastcopy._core``) is used when it can be imported; the
-pure-Python twin (``fastcopy._pure``) otherwise, or when the environment
-variable FASTCOPY_PURE=1 is set.  ``fastcopy.__compiled__`` tells which.
+pure-Python twin (``fastcopy._pure``) when the environment variable
+FASTCOPY_PURE=1 is set, or, with a RuntimeWarning that says why, when the
+core cannot be imported (FASTCOPY_REQUIRE_COMPILED=1 makes that an
+ImportError).  ``fastcopy.__compiled__`` tells which runs.
 """
 
 import os as _os
+import warnings as _warnings
 
+from . import _config
 from ._common import Error, VerifyWarning
 from ._common import replace as _replace
 from ._patch import is_patched, patch, patched, unpatch
@@ -23,16 +27,20 @@ error = Error   # the stdlib's backward-compatible alias
 # not be imported: the error's text (python -m fastcopy info shows it).
 _core_import_error = None
 
-if _os.environ.get("FASTCOPY_PURE", "") not in ("", "0"):
+if _config.read("FASTCOPY_PURE") == "1":
     from ._pure import copy, deepcopy
     __compiled__ = False
 else:
     try:
         from ._core import copy, deepcopy
         __compiled__ = True
-    except ImportError as _exc:
-        _core_import_error = "%s: %s" % (type(_exc).__name__, _exc)
-        del _exc
+    except ImportError as exc:
+        _core_import_error = "%s: %s" % (type(exc).__name__, exc)
+        _message = _config.no_core_message(exc, _os.path.dirname(_os.path.abspath(__file__)))
+        if _config.read("FASTCOPY_REQUIRE_COMPILED") == "1":
+            raise ImportError(_message + " (FASTCOPY_REQUIRE_COMPILED=1)") from exc
+        _warnings.warn(_message, RuntimeWarning, stacklevel=2)
+        del _message
         from ._pure import copy, deepcopy
         __compiled__ = False
 
@@ -57,4 +65,4 @@ if _replace is not None:
 else:
     __all__ = ["Error", "copy", "deepcopy"]
 
-del _os, _replace
+del _os, _warnings, _replace

@@ -1,13 +1,17 @@
 import sys
-from typing import Any, ContextManager, TypeVar
+from contextlib import AbstractContextManager
+from copy import Error as Error
+from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
 __version__: str
 __compiled__: bool
-__all__: list[str]
 
-from copy import Error as Error
+if sys.version_info >= (3, 13):
+    __all__ = ["Error", "copy", "deepcopy", "replace"]
+else:
+    __all__ = ["Error", "copy", "deepcopy"]
 
 error = Error
 
@@ -22,6 +26,8 @@ class VerifyWarning(RuntimeWarning): ...
 def patch(copy: bool = False, verify: bool | float | str | None = None) -> None: ...
 def unpatch() -> None: ...
 def is_patched(copy: bool = False) -> bool: ...
-def patched(copy: bool = False, verify: bool | float | str | None = None) -> ContextManager[None]: ...
+def patched(
+    copy: bool = False, verify: bool | float | str | None = None
+) -> AbstractContextManager[None]: ...
 def explain(obj: object) -> Any: ...
 def verify_report() -> Any: ...

@@ -111,6 +111,14 @@ def _is_patched(func):
     return patched is not None and func.__code__ is patched[0]
 
 
+def _check_copy_flag(function, copy):
+    # A string such as "no" is true: refuse anything but a bool rather than
+    # patch copy.copy by mistake.
+    if not isinstance(copy, bool):
+        raise TypeError("%s(): copy must be True or False, not %s"
+                        % (function, type(copy).__name__))
+
+
 def _apply(deep, shallow, state):
     """Make the patched state exactly: copy.deepcopy patched or not,
     copy.copy patched or not, with verify state `state`."""
@@ -139,6 +147,7 @@ def patch(copy=False, verify=None):
     fastcopy.VerifyWarning at a difference instead of warning; False turns
     verification off; None (the default) keeps the current setting.
     """
+    _check_copy_flag("patch", copy)
     state = _verify_state(verify) if verify is not None else None
     with _lock:
         if verify is None:
@@ -154,6 +163,7 @@ def unpatch():
 
 def is_patched(copy=False):
     """True if copy.deepcopy (and, with copy=True, copy.copy) runs fastcopy."""
+    _check_copy_flag("is_patched", copy)
     return _is_patched(_DEEPCOPY) and (not copy or _is_patched(_COPY))
 
 
@@ -180,14 +190,23 @@ def parse_autopatch(value):
             except ValueError:
                 import warnings
                 warnings.warn("FASTCOPY_AUTOPATCH: %r is not verify=FRACTION (0 to 1) or "
-                              "verify=raise; verifying every call" % word, RuntimeWarning, stacklevel=2)
+                              "verify=raise; verifying every call" % word, RuntimeWarning,
+                              stacklevel=2)
                 verify = True
     return {"copy": copy, "verify": verify}
 
 
-@contextlib.contextmanager
 def patched(copy=False, verify=None):
     """Context manager: patch() on entry, back to the previous state on exit."""
+    # Bad arguments raise at the call, not when the block is entered.
+    _check_copy_flag("patched", copy)
+    if verify is not None:
+        _verify_state(verify)
+    return _patched(copy, verify)
+
+
+@contextlib.contextmanager
+def _patched(copy, verify):
     with _lock:
         was = (_is_patched(_DEEPCOPY), _is_patched(_COPY), _verify)
         patch(copy=copy, verify=verify)

@@ -10,7 +10,7 @@ try:
     from fastcopy import _core
 except ImportError:
     _core = None
-    if os.environ.get("FASTCOPY_REQUIRE_COMPILED"):
+    if os.environ.get("FASTCOPY_REQUIRE_COMPILED") == "1":
         raise
 
 AVAILABLE = [impl for impl in (_core, _pure) if impl is not None]

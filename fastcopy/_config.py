@@ -1,0 +1,120 @@
+"""How fastcopy chooses its mode: the environment variables it reads (each
+accepts exactly the values listed in ACCEPTED) and the warning given when
+the compiled core cannot be imported."""
+
+import os
+import sys
+import warnings
+from importlib.machinery import EXTENSION_SUFFIXES
+
+# Every environment variable fastcopy reads, with the values it accepts
+# (documented in the README).  Any other value is warned about and read as
+# unset.  Adding a value is one entry here, and the code that acts on it.
+ACCEPTED = {
+    # "1": the pure-Python twin, even when the compiled core is there.
+    "FASTCOPY_PURE": ("", "0", "1"),
+    # "1": an ImportError instead of a fall-back to the pure-Python twin.
+    "FASTCOPY_REQUIRE_COMPILED": ("", "0", "1"),
+    # Read at interpreter start-up (fastcopy-autopatch.pth, _autopatch.py):
+    # "1" patches copy.deepcopy, "copy" and "all" copy.copy as well,
+    # "verify" (or verify=FRACTION, verify=raise) turns verify mode on;
+    # words combine with commas: "verify,copy".
+    # (Besides these, a comma-separated list of the words and verify=FRACTION,
+    # a number from 0 to 1: see _accepts.)
+    "FASTCOPY_AUTOPATCH": ("", "0", "1", "copy", "all", "verify", "verify=raise",
+                           "verify=warn"),
+}
+
+
+def _autopatch_word_ok(word):
+    if word in ("1", "copy", "all", "verify", "verify=raise", "verify=warn"):
+        return True
+    if word.startswith("verify="):
+        try:
+            return 0 <= float(word[len("verify="):]) <= 1
+        except ValueError:
+            return False
+    return False
+
+
+def _accepts(name, value):
+    if value in ACCEPTED[name]:
+        return True
+    if name == "FASTCOPY_AUTOPATCH":
+        return all(_autopatch_word_ok(word) for word in value.split(","))
+    return False
+
+
+def read(name):
+    """The value of the environment variable `name` ("" when unset).
+
+    A value that is not one of ACCEPTED[name] is ignored with a
+    RuntimeWarning, and read as "".
+    """
+    value = os.environ.get(name, "")
+    accepted = ACCEPTED[name]
+    if _accepts(name, value):
+        return value
+    extra = (" (or verify=FRACTION, and comma-separated lists of them)"
+             if name == "FASTCOPY_AUTOPATCH" else "")
+    warnings.warn(
+        "fastcopy: ignoring %s=%r: accepted values are %s%s"
+        % (name, value, ", ".join(repr(v) for v in accepted), extra),
+        RuntimeWarning, stacklevel=2)
+    return ""
+
+
+def no_core_message(exc, package_dir):
+    """Why the compiled core of the package in `package_dir` could not be
+    imported (`exc`), and what to do about it."""
+    lines = ["fastcopy: the compiled core could not be imported (%s: %s), so "
+             "fastcopy runs in its pure-Python mode, at about the speed of "
+             "the copy module." % (type(exc).__name__, exc)]
+    others = [name for name in _listdir(package_dir)
+              if name.startswith("_core.") and name.endswith((".so", ".pyd"))]
+    if others:
+        lines.append("%s holds %s, built for another Python or platform."
+                     % (package_dir, ", ".join(sorted(others))))
+    root = os.path.dirname(package_dir)
+    if os.path.exists(os.path.join(root, "src", "_core.pyx")):
+        lines.append(
+            "fastcopy was imported from its source tree (%s), which has no "
+            "built core for this Python: build it there with "
+            "`pip install -e .`, or run from another directory to use the "
+            "installed package." % package_dir)
+        installed = _compiled_copies_elsewhere(package_dir)
+        if installed:
+            lines.append("An installed fastcopy with a compiled core, hidden "
+                         "by the source tree: %s." % ", ".join(installed))
+    else:
+        lines.append(
+            "Reinstall it with `pip install --force-reinstall fastdeepcopy` "
+            "(where no wheel fits, that builds the core and needs a C compiler).")
+    lines.append("Set FASTCOPY_PURE=1 to choose the pure-Python mode without "
+                 "this warning, or FASTCOPY_REQUIRE_COMPILED=1 to make it an error.")
+    return " ".join(lines)
+
+
+def _listdir(path):
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def _compiled_copies_elsewhere(package_dir):
+    """fastcopy package folders on sys.path, other than `package_dir`, that
+    hold a compiled core importable by this Python."""
+    found = []
+    for entry in sys.path:
+        candidate = os.path.join(entry or os.getcwd(), "fastcopy")
+        try:
+            if os.path.samefile(candidate, package_dir):
+                continue
+        except OSError:
+            continue        # no such folder
+        names = _listdir(candidate)
+        if any(name == "_core" + suffix for name in names for suffix in EXTENSION_SUFFIXES):
+            if candidate not in found:
+                found.append(candidate)
+    return found
