@@ -115,11 +115,13 @@ def test_info_pure_mode_and_why(tmp_path):
     info = _info(run(["info"], tmp_path, env={"FASTCOPY_PURE": "1"}))
     assert info["mode"] == "pure Python, because FASTCOPY_PURE=1 is set"
     assert info["CPython internals read by the core"] == "none: the pure-Python twin runs"
-    # A core that cannot be imported: the import error is shown.
+    # A core that cannot be imported: the import error is shown (the
+    # suite's own FASTCOPY_REQUIRE_COMPILED would make it an error).
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; sys.modules['fastcopy._core'] = None; "
          "from fastcopy._cli import main; main(['info'])"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=REPO, FASTCOPY_PURE=""),
+        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=REPO, FASTCOPY_PURE="",
+                               FASTCOPY_REQUIRE_COMPILED=""),
         capture_output=True, text=True)
     info = _info(proc)
     assert info["mode"].startswith("pure Python, because the compiled core could not be "
