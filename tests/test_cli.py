@@ -326,7 +326,23 @@ def test_commands_compare_with_the_stdlib_even_when_patched_at_startup(workdir):
 
 
 def test_entry_points_declared():
-    text = open(os.path.join(REPO, "pyproject.toml")).read()
+    # The installed distribution's metadata where there is one (an install,
+    # a wheel under test), else the source tree's pyproject.toml.
+    import importlib.metadata
+    try:
+        dist = importlib.metadata.distribution("fastdeepcopy")
+    except importlib.metadata.PackageNotFoundError:
+        dist = None
+    if dist is not None:
+        points = {(ep.group, ep.name): ep.value for ep in dist.entry_points}
+        assert points[("console_scripts", "fastcopy")] == "fastcopy._cli:main"
+        assert points[("pytest11", "fastcopy")] == "fastcopy._pytest_plugin"
+        assert "chart" in (dist.metadata.get_all("Provides-Extra") or [])
+        return
+    pyproject = os.path.join(REPO, "pyproject.toml")
+    if not os.path.exists(pyproject):
+        pytest.skip("neither an installed distribution nor a source tree")
+    text = open(pyproject).read()
     assert '[project.scripts]\nfastcopy = "fastcopy._cli:main"' in text
     assert '[project.entry-points.pytest11]\nfastcopy = "fastcopy._pytest_plugin"' in text
     assert 'chart = ["matplotlib"]' in text
