@@ -20,9 +20,12 @@ from ._rules import (
     SHALLOW_ATOMIC,
     SHALLOW_CONTAINERS,
     SHALLOW_DISPATCH,
+    STDLIB_COPY,
     STDLIB_DEEP_DISPATCH,
+    STDLIB_DEEPCOPY,
     STDLIB_SHALLOW_DISPATCH,
     foreign_copier,
+    tables_intact_cached,
 )
 
 _nil = object()
@@ -31,6 +34,14 @@ _DONE = object()
 
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
+    if not tables_intact_cached():
+        # Third-party code changed the copy module's tables: the stdlib's
+        # own algorithm follows the change.
+        return STDLIB_DEEPCOPY(x, memo)
+    return _deepcopy(x, memo)
+
+
+def _deepcopy(x, memo=None):
     cls = type(x)
     if memo is None:
         memo = {}
@@ -271,7 +282,7 @@ def _deepcopy_other(x, memo):
     if copier is not None:
         y = copier(x, memo)
     elif cls is MethodType:
-        y = cls(x.__func__, deepcopy(x.__self__, memo))
+        y = cls(x.__func__, _deepcopy(x.__self__, memo))
     elif issubclass(cls, type):
         y = x
     elif cls is bytearray and cls not in dispatch_table:
@@ -320,14 +331,14 @@ def _reconstruct(x, memo, rv):
     func, args, state, listiter, dictiter = rv + (None,) * (5 - len(rv))
     deep = memo is not None
     if deep and args:
-        args = [deepcopy(arg, memo) for arg in args]
+        args = [_deepcopy(arg, memo) for arg in args]
     y = func(*args)
     if deep:
         _memoize(memo, x, y)
 
     if state is not None:
         if deep:
-            state = deepcopy(state, memo)
+            state = _deepcopy(state, memo)
         # One lookup where the stdlib does two (hasattr, then the call).
         setstate = getattr(y, '__setstate__', _nil)
         if setstate is not _nil:
@@ -346,13 +357,13 @@ def _reconstruct(x, memo, rv):
     if listiter is not None:
         for item in listiter:
             if deep:
-                item = deepcopy(item, memo)
+                item = _deepcopy(item, memo)
             y.append(item)
     if dictiter is not None:
         for key, value in dictiter:
             if deep:
-                key = deepcopy(key, memo)
-                value = deepcopy(value, memo)
+                key = _deepcopy(key, memo)
+                value = _deepcopy(value, memo)
             y[key] = value
     return y
 
@@ -361,6 +372,8 @@ def _reconstruct(x, memo, rv):
 
 def copy(x):
     """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
+    if not tables_intact_cached():
+        return STDLIB_COPY(x)
     cls = type(x)
     if cls in SHALLOW_ATOMIC:
         return x

@@ -90,6 +90,84 @@ def check():
 check()
 
 
+# -- when third-party code changes the copy module's tables ------------------
+
+def _own_function(func):
+    """A function object of its own with func's code, globals and defaults:
+    the stdlib's algorithm, which global patching (that swaps the code of
+    copy.deepcopy and copy.copy in place) leaves alone."""
+    own = types.FunctionType(func.__code__, func.__globals__, func.__name__,
+                             func.__defaults__, func.__closure__)
+    own.__kwdefaults__ = func.__kwdefaults__
+    own.__qualname__ = func.__qualname__
+    own.__doc__ = func.__doc__
+    return own
+
+
+STDLIB_DEEPCOPY = _own_function(_copy.deepcopy)
+STDLIB_COPY = _own_function(_copy.copy)
+
+# The types whose copy the implementations decide themselves (natively, or
+# from the snapshots above) instead of reading the copy module's tables at
+# each call: an entry for one of them added, replaced or removed by third
+# parties is a change they would not follow.
+_DECIDED_DEEP = frozenset(STDLIB_DEEP_DISPATCH) | DEEP_ATOMIC | frozenset(
+    t for t in (list, dict, tuple, set, frozenset, bytearray, types.MethodType, FROZENDICT)
+    if t is not None)
+_DECIDED_SHALLOW = SHALLOW_ATOMIC | SHALLOW_CONTAINERS | (
+    frozenset(STDLIB_SHALLOW_DISPATCH) if STDLIB_SHALLOW_DISPATCH is not None else frozenset())
+_ATOMIC_SETS = {name: getattr(_copy, name) for name in
+                ("_atomic_types", "_copy_atomic_types", "_copy_builtin_containers")
+                if hasattr(_copy, name)}
+_ATOMIC_SET_SIZES = {name: len(value) for name, value in _ATOMIC_SETS.items()}
+
+
+def tables_intact():
+    """Are the copy module's tables still the ones the implementations were
+    built from?  False if third-party code has rebound one (say,
+    `copy._deepcopy_dispatch = {...}`), or changed the entry of a type whose
+    copy the implementations decide natively; then the stdlib's own
+    algorithm (STDLIB_DEEPCOPY, STDLIB_COPY) is what follows the change.
+    (Copiers added for other types are honoured without this: see
+    foreign_copier.)  The sets of 3.14+ are checked by identity and size."""
+    namespace = vars(_copy)
+    if namespace.get("_deepcopy_dispatch") is not DEEP_DISPATCH:
+        return False
+    if namespace.get("_copy_dispatch") is not SHALLOW_DISPATCH:
+        return False
+    for table, snapshot, decided in (
+            (DEEP_DISPATCH, STDLIB_DEEP_DISPATCH, _DECIDED_DEEP),
+            (SHALLOW_DISPATCH, STDLIB_SHALLOW_DISPATCH, _DECIDED_SHALLOW)):
+        if table is None:
+            continue
+        for cls in decided:
+            if table.get(cls) is not snapshot.get(cls):
+                return False
+    for name, value in _ATOMIC_SETS.items():
+        current = namespace.get(name)
+        if current is not value or len(current) != _ATOMIC_SET_SIZES[name]:
+            return False
+    return True
+
+
+_checked = [None, True]     # [the tables' sizes when last checked, the answer]
+
+
+def tables_intact_cached():
+    """tables_intact(), asked again only when a table was rebound or changed
+    size (for the pure twin, which has no dict watcher: an entry replaced
+    in place goes unnoticed until then)."""
+    namespace = vars(_copy)
+    sizes = (len(DEEP_DISPATCH), len(SHALLOW_DISPATCH) if SHALLOW_DISPATCH is not None else 0)
+    if (namespace.get("_deepcopy_dispatch") is DEEP_DISPATCH
+            and namespace.get("_copy_dispatch") is SHALLOW_DISPATCH
+            and _checked[0] == sizes):
+        return _checked[1]
+    _checked[1] = tables_intact()
+    _checked[0] = sizes
+    return _checked[1]
+
+
 def foreign_copier(table, stdlib_entries, cls):
     """A copier for cls registered by someone else in one of the copy
     module's private dispatch tables (table), or None.  stdlib_entries is

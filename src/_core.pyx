@@ -47,7 +47,8 @@ include "shallow.pxi"
 # Per-type answers about the dispatch tables are kept with an epoch that
 # changes when these dicts do (see fastcopy_helpers.h).
 fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table,
-                         <PyObject*>copyreg_namespace, <PyObject*>interpreter_modules)
+                         <PyObject*>copyreg_namespace, <PyObject*>interpreter_modules,
+                         <PyObject*>copy_namespace)
 
 
 def deepcopy(x, memo=None):
@@ -55,6 +56,8 @@ def deepcopy(x, memo=None):
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     cdef int kind = K_NONE
     cdef Session s
+    if not copy_rules_intact():
+        return stdlib_deepcopy(x, memo)
     if memo is None:
         # The dispatcher's steps (dispatch.pxi) with a memo that is still
         # empty, answered before a session is made: atomic objects and

@@ -51,6 +51,8 @@ cdef extern from "Python.h":
     int PyGC_Disable()
     int PyGC_IsEnabled()
     Py_ssize_t Py_REFCNT(PyObject* o)
+    int PyErr_CheckSignals() except -1
+    int PyUnicode_Compare(PyObject* a, PyObject* b) except? -1
     PyObject* PyObject_GenericGetDict(PyObject* o, void* context) except NULL
     int PyObject_GenericSetDict(PyObject* o, PyObject* value, void* context) except -1
     PyObject* PyObject_GetAttr(PyObject* o, PyObject* name)
@@ -81,7 +83,8 @@ cdef extern from "fastcopy_helpers.h":
     void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
-    int fc_watch_dispatch_tables(PyObject* a, PyObject* b, PyObject* c, PyObject* d) except -1
+    int fc_watch_dispatch_tables(PyObject* a, PyObject* b, PyObject* c, PyObject* d,
+                                 PyObject* e) except -1
     uint64_t fc_dispatch_epoch()
     bint fc_sole_reference(PyObject* o)
     unsigned int fc_type_version(PyTypeObject* tp)
@@ -93,6 +96,8 @@ cdef extern from "fastcopy_helpers.h":
     PyObject* fc_call2(PyObject* f, PyObject* a, PyObject* b) except NULL
     bint fc_peek_instance_dict(PyObject* x, PyObject** dict, void** shared_keys)
     bint fc_shared_keys_lack(void* shared_keys, PyObject* name)
+    bint fc_dict_surely_lacks_str(PyObject* d, PyObject* name)
+    bint fc_instance_dict_surely_lacks(PyObject* x, PyObject* name)
     PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL
     int fc_list_append_steal(PyObject* l, PyObject* item) except -1
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL

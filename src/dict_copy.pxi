@@ -54,7 +54,7 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* v
     cdef PyObject* y
     if f.pos < 0:
-        return 0                    # copied whole by dict_open
+        return ADVANCE_DONE         # copied whole by dict_open
     if s.memo_mode == MEMO_MAPPING or f.phase != PH_NEXT:
         return dict_next_general(f, child)
     while dict_fetch(f, &k, &v):
@@ -69,13 +69,16 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
             # Hashing and comparing k run no code, and f.dst (new) has no
             # equal key whose old value an insertion would release.
             PyDict_SetItem(f.dst, k, y)
-            continue
-        # Held across the insertion: hashing k can run code (a weakref
-        # hashes its referent) that could drop them.
-        incref(k)
-        incref(y)
-        dict_store_stealing(s, f.dst, k, y)
-    return 0
+        else:
+            # Held across the insertion: hashing k can run code (a weakref
+            # hashes its referent) that could drop them.  (dict_fetch
+            # re-checks the source afterwards.)
+            incref(k)
+            incref(y)
+            dict_store_stealing(s, f.dst, k, y)
+        if signal_check_due(s):
+            return ADVANCE_YIELD
+    return ADVANCE_DONE
 
 
 cdef int dict_next_general(Frame* f, PyObject** child) except -1:
@@ -84,7 +87,7 @@ cdef int dict_next_general(Frame* f, PyObject** child) except -1:
     cdef PyObject* k
     cdef PyObject* v
     if f.pos < 0:
-        return 0                    # copied whole by dict_open
+        return ADVANCE_DONE         # copied whole by dict_open
     if f.phase == PH_KEY_NEXT:
         # The frame's reference to the key moves to the walk.
         child[0] = f.key
@@ -92,9 +95,9 @@ cdef int dict_next_general(Frame* f, PyObject** child) except -1:
         f.phase = PH_KEY
         f.child_checked = False
         f.child_scanned = False
-        return 1
+        return ADVANCE_CHILD
     if not dict_fetch(f, &k, &v):
-        return 0
+        return ADVANCE_DONE
     return dict_hand_out_value(f, k, v, child, PH_VALUE, False, False)
 
 
@@ -159,8 +162,8 @@ cdef inline int dict_store_stealing(Session s, PyObject* d, PyObject* key,
     if FASTCOPY_DEBUG:
         assert native_hash(key) or not s.gc_paused
     cdef int status = dict_set_status(d, key, value)
-    decref(key)
-    decref(value)
+    release(s, key)
+    release(s, value)
     return status if status == 0 else raise_current()
 
 

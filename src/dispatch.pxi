@@ -123,7 +123,11 @@ cdef bint own_copy_other(PyObject* o) except -1:
         # (by the general path) since they last changed.
         if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch():
             return False
-        return not instance_overrides(o, <PyObject*>"__deepcopy__")
+        # Told without creating the instance's dict or a lookup that could
+        # call a key's __eq__: the tight loops rely on no code running here.
+        # When that cannot be told, deep_instance() asks again, where code
+        # may run.
+        return fc_instance_dict_surely_lacks(o, <PyObject*>"__deepcopy__")
     return False
 
 

@@ -22,19 +22,22 @@ cdef tuple PROTOCOL_NAMES = (
     "__getnewargs_ex__", "__getnewargs__")
 
 
-cdef inline bint has_protocol_name(PyObject* d) except -1:
-    """Does the instance dict d hold a key the copy protocol would see?"""
+cdef inline bint has_protocol_name(PyObject* d) noexcept:
+    """Might the instance dict d hold a key the copy protocol would see?
+    Runs no code (a lookup could call a key's __eq__ while the GC is
+    paused): a key that is not an exact str answers yes, and the instance
+    takes the general path, which does the stdlib's lookups."""
     cdef Py_ssize_t pos = 0
     cdef PyObject* k
     cdef PyObject* v
     while PyDict_Next(d, &pos, &k, &v):
-        if (not PyUnicode_CheckExact(k)
-                or (PyUnicode_GET_LENGTH(k) > 4 and PyUnicode_READ_CHAR(k, 0) == u'_'
-                    and PyUnicode_READ_CHAR(k, 1) == u'_')):
+        if not PyUnicode_CheckExact(k):
+            return True
+        if (PyUnicode_GET_LENGTH(k) > 4 and PyUnicode_READ_CHAR(k, 0) == u'_'
+                and PyUnicode_READ_CHAR(k, 1) == u'_'):
             for name in PROTOCOL_NAMES:
-                if PyDict_GetItemWithError(d, <PyObject*>name) != NULL:
+                if PyUnicode_Compare(k, <PyObject*>name) == 0:
                     return True
-            return PyErr_Occurred() != NULL and raise_current()
     return False
 
 
@@ -99,8 +102,9 @@ cdef int copy_slots(Session s, object x, object y, tuple slotnames) except -1:
                 return -1
             PyErr_Clear()
             continue
+        owned = steal(value)        # owned first: append may fail
         names.append(name)
-        values.append(steal(value))
+        values.append(owned)
     for i in range(len(values)):
         values[i] = deep_any(s, values[i])
     for i in range(len(values)):

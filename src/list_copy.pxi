@@ -8,7 +8,7 @@ cdef inline int seq_next_general(Frame* f, PyObject* seq, PyObject** child) noex
     memo first.  Index-based like list iteration: items appended by a hook
     are copied too, a list cleared by a hook ends the loop."""
     if f.pos < 0 or f.pos >= PySequence_Fast_GET_SIZE(seq):
-        return 0
+        return ADVANCE_DONE
     f.pos += 1
     return hand_out(f, PySequence_Fast_GET_ITEM(seq, f.pos - 1), child, False, False)
 
@@ -36,7 +36,9 @@ cdef int list_advance(Session s, Frame* f, PyObject** child) except -1:
             return hand_out(f, item, child, True, f.child_scanned)
         incref(y)
         fc_list_append_steal(f.dst, y)
-    return 0
+        if signal_check_due(s):
+            return ADVANCE_YIELD
+    return ADVANCE_DONE
 
 
 cdef bint all_own_copies_list(PyObject* l) except -1:
@@ -68,7 +70,9 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
             return hand_out(f, item, child, True, False)
         incref(y)
         tuple_store(f, y)
-    return 0
+        if signal_check_due(s):
+            return ADVANCE_YIELD
+    return ADVANCE_DONE
 
 
 cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
@@ -133,7 +137,7 @@ cdef int set_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* y
     cdef Py_ssize_t n
     if f.pos < 0:
-        return 0                    # copied whole by set_open
+        return ADVANCE_DONE         # copied whole by set_open
     if s.memo_mode == MEMO_MAPPING:
         return seq_next_general(f, f.items, child)
     n = PyList_GET_SIZE(f.items)
@@ -144,8 +148,12 @@ cdef int set_advance(Session s, Frame* f, PyObject** child) except -1:
             return hand_out(f, item, child, True, False)
         if s.gc_paused and not native_hash(y):
             python_may_run(s)       # its __hash__ may be Python code
+        # (Python code may run from here: f.items is the frame's own list,
+        # which nothing else can reach, and y is held by it or the memo.)
         PySet_Add(f.dst, y)
-    return 0
+        if signal_check_due(s):
+            return ADVANCE_YIELD
+    return ADVANCE_DONE
 
 
 cdef int set_accept(Session s, Frame* f, PyObject* y) except -1:
@@ -154,7 +162,7 @@ cdef int set_accept(Session s, Frame* f, PyObject* y) except -1:
     if FASTCOPY_DEBUG:
         assert native_hash(y) or not s.gc_paused
     cdef int status = set_add_status(f.dst, y)
-    decref(y)                       # the reference goes first, then its error
+    release(s, y)                   # the reference goes first, then its error
     return status if status == 0 else raise_current()
 
 

@@ -89,13 +89,18 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
             y = deep_plain(s, x, info)
             if y is not NotImplemented:
                 return y
-        elif info.kind == KIND_SELF and not instance_overrides(
+        elif info.kind == KIND_SELF and fc_instance_dict_surely_lacks(
                 <PyObject*>x, <PyObject*>"__deepcopy__"):
             return x                # what its __deepcopy__ would return
     # From here on Python code may run (attribute hooks, __deepcopy__,
     # the reduce protocol).
     python_may_run(s)
     check_gc_running(s)
+    if (s.memo_mode == MEMO_NATIVE and not registered and info.kind == KIND_SELF
+            and not instance_overrides(<PyObject*>x, <PyObject*>"__deepcopy__")):
+        # The same answer, found by a lookup that may create x's dict or
+        # call a key's __eq__ (x is held by the caller meanwhile).
+        return x
     # Read before anything runs: a hook may change the class, and with it
     # the verdict `info` points to.
     cdef int reduce_kind = info.reduce_kind

@@ -6,6 +6,7 @@
 cdef dict dispatch_table = copyreg.dispatch_table
 cdef object copyreg_newobj = copyreg.__newobj__
 cdef dict copyreg_namespace = copyreg.__dict__
+cdef dict copy_namespace = vars(_rules._copy)
 cdef dict interpreter_modules = <dict>PyImport_GetModuleDict()  # sys.modules
 cdef object MethodType = types.MethodType
 cdef object _nil = object()
@@ -113,6 +114,32 @@ cdef inline bint is_deep_atomic(PyTypeObject* tp) noexcept:
 cdef inline bint is_shallow_atomic(PyTypeObject* tp) noexcept:
     """Does copy.copy return instances of exactly tp unchanged?"""
     return is_hot_atomic(tp) or in_table(&shallow_atomic_table, tp)
+
+
+# -- third-party changes to the copy module's tables ----------------------------
+
+cdef object stdlib_deepcopy = _rules.STDLIB_DEEPCOPY
+cdef object stdlib_copy = _rules.STDLIB_COPY
+cdef uint64_t rules_checked_epoch = 0   # the epoch tables_intact() last ran in
+cdef bint rules_intact = True           # ... and its answer
+
+
+cdef inline bint copy_rules_intact() except -1:
+    """_rules.tables_intact(), asked again only when one of the watched
+    dicts (the copy module's namespace and tables among them) has changed.
+    When it is False the entry points hand the call to the stdlib's own
+    algorithm, which reads the changed tables."""
+    cdef uint64_t epoch = fc_dispatch_epoch()
+    if epoch != 0 and epoch == rules_checked_epoch:
+        return rules_intact
+    return check_copy_rules(epoch)
+
+
+cdef bint check_copy_rules(uint64_t epoch) except -1:
+    global rules_checked_epoch, rules_intact
+    rules_intact = _rules.tables_intact()
+    rules_checked_epoch = epoch
+    return rules_intact
 
 
 cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:

@@ -18,6 +18,7 @@ cdef class Session:
 
     cdef bint gc_paused         # this session disabled the cyclic GC
     cdef Py_ssize_t work        # containers and instances made so far
+    cdef size_t ticks           # items and frames walked (signal checks)
     cdef Py_ssize_t prescan_misses  # bulk-copy scans that failed in a row
     cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
     cdef bint stack_floor_known     # thread, read when a hook first needs it
@@ -76,11 +77,51 @@ cdef inline void python_may_run(Session s) noexcept:
         gc_resume(s)
 
 
+cdef inline void release(Session s, PyObject* o) noexcept:
+    """decref(o) where the walk may have paused the GC.  If this is the last
+    reference, freeing o can run Python code (a __del__ or weakref callback,
+    of o or of what it holds): the pause is lifted first, so that code sees
+    the program's own GC setting - and a gc.disable() it makes is kept."""
+    if s.gc_paused and Py_REFCNT(o) == 1:
+        gc_resume(s)
+    decref(o)
+
+
+cdef inline void xrelease(Session s, PyObject* o) noexcept:
+    if o != NULL:
+        release(s, o)
+
+
 cdef inline int check_gc_running(Session s) except -1:
     """Debug builds: Python code is about to run, so the GC must be on."""
     if FASTCOPY_DEBUG:
         assert not s.gc_paused, "the GC is paused while Python code runs"
     return 0
+
+
+# -- signals ------------------------------------------------------------------
+#
+# Native copying never returns to the interpreter's loop, where signals are
+# handled: the walk counts items and frames, and every SIGNAL_CHECK_EVERY of
+# them gives the signal handlers (Python code) a chance to run, so that
+# Ctrl-C interrupts a long copy within a fraction of a millisecond.  The tight
+# item loops hold borrowed items and cached sizes, where no Python code may
+# run: they only count, and return to the walk (ADVANCE_YIELD) to check.
+
+cdef enum:
+    SIGNAL_CHECK_EVERY = 1 << 14        # a power of two
+
+
+cdef inline bint signal_check_due(Session s) noexcept:
+    s.ticks += 1
+    return (s.ticks & (SIGNAL_CHECK_EVERY - 1)) == 0
+
+
+cdef int check_signals(Session s) except -1:
+    """Run pending signal handlers (a KeyboardInterrupt propagates from
+    here and unwinds the walk)."""
+    python_may_run(s)
+    return PyErr_CheckSignals()
 
 
 # -- the C stack ------------------------------------------------------------------

@@ -5,6 +5,8 @@
 def copy(x):
     """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
+    if not copy_rules_intact():
+        return stdlib_copy(x)
     if is_shallow_atomic(tp):
         return x
     cls = type(x)

@@ -205,7 +205,8 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
 
 cdef bint instance_overrides(PyObject* x, PyObject* name) except -1:
     """Does x's own __dict__ hold `name` (which getattr(x, name) would find
-    before the class attribute)?"""
+    before the class attribute)?  May run code (creating the dict allocates;
+    a key's __eq__): only where Python code may run, with x held."""
     if not has_instance_dict(Py_TYPE(x)):
         return False
     cdef object d = steal(PyObject_GenericGetDict(x, NULL))
@@ -214,23 +215,13 @@ cdef bint instance_overrides(PyObject* x, PyObject* name) except -1:
     return PyErr_Occurred() != NULL and raise_current()
 
 
-cdef bint surely_not_in_instance_dict(PyObject* x, PyObject* name) except -1:
+cdef inline bint surely_not_in_instance_dict(PyObject* x, PyObject* name) noexcept:
     """Is it certain, without creating x's __dict__ (which a C type like
     functools.partial would then report in its reduce value), that the
-    dict does not hold `name`?"""
-    cdef PyObject* d
-    cdef void* shared_keys
-    if not fc_peek_instance_dict(x, &d, &shared_keys):
-        return False
-    if d == NULL:
-        # No dict: no attributes at all, or attributes kept inline under
-        # the class's shared keys.
-        return shared_keys == NULL or fc_shared_keys_lack(shared_keys, name)
-    if Py_TYPE(d) != T_DICT:
-        return False
-    if PyDict_GetItemWithError(d, name) != NULL:
-        return False
-    return PyErr_Occurred() == NULL or raise_current()
+    dict does not hold `name`?  Runs no code: the dict is only peeked at
+    (borrowed), so nothing may run that could replace it meanwhile - a
+    lookup could call a key's __eq__, which could rebind x.__dict__."""
+    return fc_instance_dict_surely_lacks(x, name)
 
 
 cdef inline bint native_hash(PyObject* o) noexcept:

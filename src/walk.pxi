@@ -12,9 +12,17 @@
 # those dispatch.pxi's known_native() answers - in a tight loop, and stops at
 # the first item that must be copied: hand_out() gives it to the walk, which
 # asks the dispatcher for its route (a nested container is pushed as a new
-# frame, anything else goes to the copy protocol).  No Python code runs inside
-# the tight loops, so the containers cannot change under them.  With a
-# mapping memo every item is handed out (the memo is consulted first).
+# frame, anything else goes to the copy protocol).  With a mapping memo every
+# item is handed out (the memo is consulted first).
+#
+# The rule of the tight loops: they hold borrowed items and cached sizes, so
+# no Python code may run inside them - no lookup that can call a key's
+# __eq__ or __hash__, no allocation of a GC-tracked object while the GC can
+# collect (its finalizers are Python code), no decref of an object whose last
+# reference it may be, no signal handler.  Every helper they call says "runs
+# no Python code"; anything else returns to the walk first (hand_out, or
+# ADVANCE_YIELD to let signal handlers run), and the loop re-reads the
+# container when it is called again.
 #
 # Every PyObject* field of a frame is a strong reference or NULL;
 # frame_clear() releases them, so a frame can be abandoned at any point when
@@ -55,6 +63,12 @@ cdef struct Frame:
 cdef enum:
     INLINE_FRAMES = 8     # on the C stack; deeper nesting moves to the heap
 
+cdef enum Advance:
+    # What a kind's advance returns (or -1 with an exception).
+    ADVANCE_DONE = 0      # no items left
+    ADVANCE_CHILD = 1     # *child is an item for the walk to copy
+    ADVANCE_YIELD = 2     # time to check for signals; call again after
+
 
 cdef inline int container_kind(PyTypeObject* tp) except -2:
     if tp == T_LIST:
@@ -87,12 +101,14 @@ cdef inline void frame_zero(Frame* f) noexcept:
     f.child_scanned = False
 
 
-cdef inline void frame_clear(Frame* f) noexcept:
-    xdecref(f.src)
-    xdecref(f.dst)
-    xdecref(f.items)
-    xdecref(f.key)
-    xdecref(f.value)
+cdef inline void frame_clear(Session s, Frame* f) noexcept:
+    # (A hook may have removed src from its container: the frame's may be
+    # the last reference, to any of these.)
+    xrelease(s, f.src)
+    xrelease(s, f.dst)
+    xrelease(s, f.items)
+    xrelease(s, f.key)
+    xrelease(s, f.value)
     frame_zero(f)
 
 
@@ -133,7 +149,7 @@ cdef inline int hand_out(Frame* f, PyObject* item, PyObject** child,
     child[0] = item
     f.child_checked = checked
     f.child_scanned = scanned
-    return 1
+    return ADVANCE_CHILD
 
 
 cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
@@ -240,7 +256,8 @@ cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
 
 cdef inline int frame_advance(Session s, Frame* f, PyObject** child) except -1:
     """Copy items until one must be copied by the walk: set *child to a new
-    reference to it and return 1; return 0 when the container is done."""
+    reference to it and return ADVANCE_CHILD; ADVANCE_DONE when the
+    container is done; ADVANCE_YIELD when signals are to be checked."""
     if f.kind == K_LIST:
         return list_advance(s, f, child)
     if f.kind == K_DICT or f.kind == K_FROZENDICT:
@@ -322,6 +339,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef PyObject* handoff
     cdef int child_kind = K_NONE
     cdef int r
+    cdef int advanced
     cdef bint done = False
     cdef bint child_scanned
     cdef bint paused_here = False
@@ -332,11 +350,19 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             if paused_here:
                 if not s.gc_paused:
                     gc_pause(s)     # resumed for Python code: pause again
-            elif s.work >= GC_PAUSE_AFTER:
-                paused_here = gc_pause(s)   # a large copy: pause from here on
-            if not frame_advance(s, &frames[top], &child):
+            elif s.work >= GC_PAUSE_AFTER and (s.memo_mode == MEMO_NATIVE or s.memo_is_dict):
+                # A large copy: pause from here on.  (Not with a memo that
+                # is not a dict: reading it runs Python code at every item.)
+                paused_here = gc_pause(s)
+            if signal_check_due(s):
+                check_signals(s)
+            advanced = frame_advance(s, &frames[top], &child)
+            if advanced == ADVANCE_YIELD:
+                check_signals(s)
+                continue
+            if advanced == ADVANCE_DONE:
                 y = frame_finish(s, &frames[top], top_level and top == 0)
-                frame_clear(&frames[top])
+                frame_clear(s, &frames[top])
                 if top == 0:
                     done = True
                     return y
@@ -353,7 +379,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             else:
                 r = route(s, child, &y, &child_kind)
             if r == ROUTE_KNOWN:
-                decref(child)
+                release(s, child)
                 child = NULL
                 handoff = y
                 y = NULL
@@ -376,24 +402,24 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 top += 1
                 frame_zero(&frames[top])
                 frame_open(s, &frames[top], child, child_kind, NULL, child_scanned)
-                decref(child)
+                release(s, child)
                 child = NULL
                 continue
             if FASTCOPY_DEBUG:
                 # The walk holds the child while the protocol (hooks) runs.
                 assert Py_REFCNT(child) >= 1
             handoff = deep_other_ref(s, child)
-            decref(child)
+            release(s, child)
             child = NULL
             frame_accept(s, &frames[top], handoff)
     finally:
         if paused_here:
             gc_resume(s)
         if not done:
-            xdecref(child)
-            xdecref(y)
+            xrelease(s, child)
+            xrelease(s, y)
             for i in range(top + 1):
-                frame_clear(&frames[i])
+                frame_clear(s, &frames[i])
         if FASTCOPY_DEBUG:
             # Every frame released what it held, whichever way the walk ended.
             for i in range(top + 1):

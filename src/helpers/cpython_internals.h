@@ -12,6 +12,7 @@
  *                          at tp_basicsize (3.14+);
  *                          values pointer (3.11, 3.12)
  * fc_shared_keys_lack      ht_cached_keys entries         3.11-3.15, GIL  "may hold it"
+ * fc_dict_surely_lacks_str PyDictKeysObject.dk_kind       3.11-3.15, GIL  scan with PyDict_Next
  * fc_class_lookup          _PyType_Lookup()               GIL builds      FC_CLASS_LOOKUP 0: getattr
  * fc_dict_version_tag      PyDictObject.ma_version_tag    3.10, 3.11      (3.12+: a dict watcher)
  * fc_list_append_steal     PyListObject.allocated         all             -
@@ -170,6 +171,56 @@ static inline int fc_shared_keys_lack(void *shared_keys, PyObject *name)
     (void)shared_keys; (void)name;
     return 0;
 #endif
+}
+
+/* 1 if the dict d surely holds no key equal to the str `name`, found
+   without running any code (no __eq__ or __hash__ of a key, no allocation,
+   so no collection and no finalizer); 0 if it may hold one.  Callers inside
+   the tight loops, which hold borrowed items and cached sizes, rely on that.
+   A dict whose keys are all exact str (dk_kind not general, 3.11+) is looked
+   up in place: a str key compares with a str without code.  Otherwise (3.10,
+   or mixed keys) the entries are scanned, and any key that is not an exact
+   str answers "may": its __eq__ could say it equals `name`. */
+static inline int fc_dict_surely_lacks_str(PyObject *d, PyObject *name)
+{
+    Py_ssize_t pos = 0, length = PyUnicode_GET_LENGTH(name);
+    PyObject *key, *value;
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+    if (((fc_dict_keys *)((PyDictObject *)d)->ma_keys)->dk_kind != FC_DICT_KEYS_GENERAL) {
+        /* name's hash is cached (an identifier): nothing to compute. */
+        value = PyDict_GetItemWithError(d, name);
+        if (value == NULL && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        return value == NULL;
+    }
+#endif
+    while (PyDict_Next(d, &pos, &key, &value)) {
+        if (key == name)
+            return 0;
+        if (!PyUnicode_CheckExact(key))
+            return 0;
+        if (PyUnicode_GET_LENGTH(key) == length && PyUnicode_Compare(key, name) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 if x's own __dict__ surely holds no key equal to the str `name`, told
+   without creating the dict and without running any code (see
+   fc_dict_surely_lacks_str); 0 if it may, or if that cannot be told. */
+static inline int fc_instance_dict_surely_lacks(PyObject *x, PyObject *name)
+{
+    PyObject *dict;
+    void *shared_keys;
+    if (!fc_peek_instance_dict(x, &dict, &shared_keys))
+        return 0;
+    if (dict == NULL)
+        return shared_keys == NULL || fc_shared_keys_lack(shared_keys, name);
+    if (!PyDict_CheckExact(dict))
+        return 0;
+    return fc_dict_surely_lacks_str(dict, name);
 }
 
 /* An exact str, int, float, bool or None: its own deep copy. */

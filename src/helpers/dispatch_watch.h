@@ -5,8 +5,9 @@
 
 /* Has one of the dicts the copy protocol consults changed?
  * (copy._deepcopy_dispatch, copyreg.dispatch_table, copyreg's namespace,
- * where object.__reduce_ex__ finds __newobj__, and sys.modules, where it
- * finds copyreg.)
+ * where object.__reduce_ex__ finds __newobj__, sys.modules, where it finds
+ * copyreg, and the copy module's namespace, where deepcopy finds its
+ * tables.)
  *
  * fc_dispatch_epoch() is a number that changes whenever one of them does,
  * or 0 when that cannot be told; answers such as "does a table hold this
@@ -15,7 +16,7 @@
  * the sum of the tags grows with every change.  From 3.12 on the tags are
  * deprecated, and a dict watcher counts the changes instead.
  */
-#define FC_WATCHED_DICTS 4
+#define FC_WATCHED_DICTS 5
 static PyObject *fc_watched[FC_WATCHED_DICTS];
 
 #if FC_AT_LEAST(FC_PY_3_12)
@@ -34,13 +35,15 @@ static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
 /* Start watching the dicts (once, at import; they live as long as the
    interpreter).  Never fails: without a watcher the epoch is 0 and nothing
    is cached. */
-static int fc_watch_dispatch_tables(PyObject *a, PyObject *b, PyObject *c, PyObject *d)
+static int fc_watch_dispatch_tables(PyObject *a, PyObject *b, PyObject *c, PyObject *d,
+                                    PyObject *e)
 {
     int i;
     fc_watched[0] = a;
     fc_watched[1] = b;
     fc_watched[2] = c;
     fc_watched[3] = d;
+    fc_watched[4] = e;
 #if FC_AT_LEAST(FC_PY_3_12)
     int id = PyDict_AddWatcher(fc_on_dispatch_change);
     if (id < 0) {
