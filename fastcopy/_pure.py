@@ -34,14 +34,13 @@ _DONE = object()
 
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
+    # Everything for one object is in this one function, as in the stdlib:
+    # a chain of __deepcopy__ hooks then nests two Python frames per level
+    # (this one and the hook's), like the stdlib's, and goes as deep.
     if not tables_intact_cached():
         # Third-party code changed the copy module's tables: the stdlib's
         # own algorithm follows the change.
         return STDLIB_DEEPCOPY(x, memo)
-    return _deepcopy(x, memo)
-
-
-def _deepcopy(x, memo=None):
     cls = type(x)
     if memo is None:
         memo = {}
@@ -54,7 +53,31 @@ def _deepcopy(x, memo=None):
     frame_type = _frame_type(cls)
     if frame_type is not None:
         return _walk(frame_type(x, memo), memo)
-    return _deepcopy_other(x, memo)
+    # Hooks and the reduce protocol.
+    copier = foreign_copier(DEEP_DISPATCH, STDLIB_DEEP_DISPATCH, cls)
+    if copier is not None:
+        y = copier(x, memo)
+    elif cls is MethodType:
+        y = cls(x.__func__, deepcopy(x.__self__, memo))
+    elif issubclass(cls, type):
+        y = x
+    elif cls is bytearray and cls not in dispatch_table:
+        y = bytearray(x)
+    else:
+        copier = getattr(x, "__deepcopy__", None)
+        if copier is not None:
+            y = copier(memo)
+        else:
+            rv = _reduce(x, cls, "deep")
+            if isinstance(rv, str):
+                y = x
+            else:
+                y = _reconstruct(x, memo, rv)
+    # An object that is its own copy is not memoized (stdlib rule).
+    if y is not x:
+        _memoize(memo, x, y)
+        _keep_alive(memo, x)
+    return y
 
 
 # -- memo helpers: exactly the stdlib's way of filling a memo ---------------
@@ -271,38 +294,12 @@ def _walk(frame, memo):
             stack.append(frame)
             frame = frame_type(child, memo)
             continue
-        frame.accept(_deepcopy_other(child, memo))
+        # Anything else: deepcopy() (which finds no memo entry and no
+        # atomic type: it goes straight to the hooks).
+        frame.accept(deepcopy(child, memo))
 
 
-# -- hooks and the reduce protocol --------------------------------------------
-
-def _deepcopy_other(x, memo):
-    cls = type(x)
-    copier = foreign_copier(DEEP_DISPATCH, STDLIB_DEEP_DISPATCH, cls)
-    if copier is not None:
-        y = copier(x, memo)
-    elif cls is MethodType:
-        y = cls(x.__func__, _deepcopy(x.__self__, memo))
-    elif issubclass(cls, type):
-        y = x
-    elif cls is bytearray and cls not in dispatch_table:
-        y = bytearray(x)
-    else:
-        copier = getattr(x, "__deepcopy__", None)
-        if copier is not None:
-            y = copier(memo)
-        else:
-            rv = _reduce(x, cls, "deep")
-            if isinstance(rv, str):
-                y = x
-            else:
-                y = _reconstruct(x, memo, rv)
-    # An object that is its own copy is not memoized (stdlib rule).
-    if y is not x:
-        _memoize(memo, x, y)
-        _keep_alive(memo, x)
-    return y
-
+# -- the reduce protocol ---------------------------------------------------------
 
 def _reduce(x, cls, kind):
     reductor = dispatch_table.get(cls)
@@ -331,14 +328,14 @@ def _reconstruct(x, memo, rv):
     func, args, state, listiter, dictiter = rv + (None,) * (5 - len(rv))
     deep = memo is not None
     if deep and args:
-        args = [_deepcopy(arg, memo) for arg in args]
+        args = [deepcopy(arg, memo) for arg in args]
     y = func(*args)
     if deep:
         _memoize(memo, x, y)
 
     if state is not None:
         if deep:
-            state = _deepcopy(state, memo)
+            state = deepcopy(state, memo)
         # One lookup where the stdlib does two (hasattr, then the call).
         setstate = getattr(y, '__setstate__', _nil)
         if setstate is not _nil:
@@ -357,13 +354,13 @@ def _reconstruct(x, memo, rv):
     if listiter is not None:
         for item in listiter:
             if deep:
-                item = _deepcopy(item, memo)
+                item = deepcopy(item, memo)
             y.append(item)
     if dictiter is not None:
         for key, value in dictiter:
             if deep:
-                key = _deepcopy(key, memo)
-                value = _deepcopy(value, memo)
+                key = deepcopy(key, memo)
+                value = deepcopy(value, memo)
             y[key] = value
     return y
 

@@ -20,6 +20,7 @@ cdef extern from "Python.h":
     PyObject* PyList_New(Py_ssize_t n) except NULL
     Py_ssize_t PyList_GET_SIZE(PyObject* l)
     PyObject* PyList_GET_ITEM(PyObject* l, Py_ssize_t i)
+    void PyList_SET_ITEM(PyObject* l, Py_ssize_t i, PyObject* item)  # steals
     int PyList_Append(PyObject* l, PyObject* item) except -1
     PyObject* PyList_GetSlice(PyObject* l, Py_ssize_t lo, Py_ssize_t hi) except NULL
     PyObject* PyTuple_New(Py_ssize_t n) except NULL
@@ -77,10 +78,8 @@ cdef extern from "Python.h":
 
 cdef extern from "fastcopy_helpers.h":
     bint FASTCOPY_DEBUG     # a debug build: assert the core's invariants
-    int fc_enter_recursive_call(const char* where) except -1
     char* fc_thread_stack_floor()
     int fc_check_stack(const char* floor) except -1
-    void Py_LeaveRecursiveCall()
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
     int fc_watch_dispatch_tables(PyObject* a, PyObject* b, PyObject* c, PyObject* d,

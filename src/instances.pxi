@@ -41,72 +41,191 @@ cdef inline bint has_protocol_name(PyObject* d) noexcept:
     return False
 
 
-cdef object deep_plain(Session s, object x, TypeInfo* info):
-    """Copy a plain instance x (native memo), or return NotImplemented if
-    it turns out to need the general path (before anything is done)."""
-    cdef PyObject* px = <PyObject*>x
-    cdef PyTypeObject* tp = Py_TYPE(px)
-    cdef object slotnames = <object>info.slotnames
-    cdef object d = None
-    cdef object y
-    cdef object d_copy
-    cdef PyObject* value
+# -- the instance frame (walk.pxi): plain instances nest without C recursion --
+#
+# K_INSTANCE frame fields: src the instance, dst its copy, value the
+# instance's __dict__ (until it is handed out), key the copy's own __dict__
+# while the original's is copied straight into it, items the slot names, then
+# [name, value, name, value, ...] of the slots that are set.
+
+cdef enum InstancePhase:
+    IP_DICT = 0         # hand out the instance's __dict__ (if not empty)
+    IP_DICT_INTO = 1    # waiting for it, copied into the copy's own dict
+    IP_DICT_SHARED = 2  # waiting for its copy, to update the copy's dict with
+    IP_SLOTS = 3        # read the slots, then hand out their values
+    IP_SLOT_VALUE = 4   # waiting for the copy of slot value pos
+
+
+cdef inline TypeInfo* plain_verdict(Session s, PyObject* x) noexcept:
+    """The verdict of x's type if x may take the instance frame: native
+    memo, a plain class, and neither dispatch table holding an entry for it
+    since they last changed; else NULL.  Runs no Python code."""
+    cdef TypeInfo* info
+    if s.memo_mode != MEMO_NATIVE:
+        return NULL
+    info = type_info_peek(Py_TYPE(x))
+    if info == NULL or info.kind != KIND_PLAIN:
+        return NULL
+    if info.dispatch_epoch == 0 or info.dispatch_epoch != fc_dispatch_epoch():
+        return NULL
+    return info
+
+
+cdef int instance_open(Session s, Frame* f, PyObject* x, TypeInfo* info) except -1:
+    """Start copying the plain instance x into the zeroed frame f: 1, or 0
+    with nothing done when it turns out to need the general path."""
+    cdef PyTypeObject* tp = Py_TYPE(x)
+    cdef PyObject* d = NULL
+    cdef PyObject* y
     if not copyreg_newobj_intact():
-        return NotImplemented       # the stdlib would call the replacement
+        return 0                    # the stdlib would call the replacement
     if has_instance_dict(tp):
-        d = steal(PyObject_GenericGetDict(px, NULL))
-        if has_protocol_name(<PyObject*>d):
-            return NotImplemented
-    y = steal(fc_object_new(tp, <PyObject*>empty_tuple))
+        # (May create the dict: an allocation, no Python code while the GC
+        # is paused; the walk holds x.)
+        d = PyObject_GenericGetDict(x, NULL)
+        if has_protocol_name(d):
+            decref(d)
+            return 0
+    try:
+        y = fc_object_new(tp, <PyObject*>empty_tuple)
+    except BaseException:
+        xdecref(d)
+        raise
     s.work += 1
-    memo_record(s, px, <PyObject*>y)
-    if d is not None and len(<dict>d) != 0:
-        if Py_REFCNT(<PyObject*>d) <= 2 and s.memo_mode == MEMO_NATIVE:
-            # Only x (and this function) hold its dict, so no other path in
-            # the graph leads to it: copy it straight into y's own dict,
-            # which then stands for it in the memo.
-            y_dict = steal(PyObject_GenericGetDict(<PyObject*>y, NULL))
-            decref(walk(s, <PyObject*>d, K_DICT, False, <PyObject*>y_dict))
-        else:
-            d_copy = deep_any(s, d)
-            PyDict_Update(PyObject_GenericGetDict_borrowed(y), <PyObject*>d_copy)
-    if slotnames:
-        python_may_run(s)   # a class attribute may shadow a slot: getattr can run code
-        copy_slots(s, x, y, slotnames)
-    if s.memo_mode == MEMO_MAPPING:
-        # A hook turned the memo into a dict meanwhile: finish as the
-        # stdlib's deepcopy() does.
-        memo_record(s, px, <PyObject*>y)
-        memo_keep_alive(s, px)
-    return y
+    f.kind = K_INSTANCE
+    incref(x)
+    f.src = x
+    f.dst = y
+    f.value = d
+    f.memoized = True
+    if info.slotnames != NULL and PyTuple_GET_SIZE(info.slotnames) != 0:
+        # Held by the frame: a hook may replace the verdict meanwhile.
+        incref(info.slotnames)
+        f.items = info.slotnames
+    f.phase = IP_DICT
+    memo_record(s, x, y)
+    return 1
 
 
-cdef inline PyObject* PyObject_GenericGetDict_borrowed(object o) except NULL:
-    # y's dict stays alive as long as y: borrowing is safe here.
-    cdef PyObject* d = PyObject_GenericGetDict(<PyObject*>o, NULL)
-    decref(d)
-    return d
+cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
+    cdef PyObject* d
+    if f.phase == IP_DICT:
+        d = f.value
+        f.value = NULL
+        if d != NULL and PyDict_GET_SIZE(d) != 0:
+            # The frame's reference to the dict moves to the walk.
+            child[0] = d
+            f.child_checked = False
+            f.child_scanned = False
+            if Py_REFCNT(d) <= 2 and s.memo_mode == MEMO_NATIVE:
+                # Only x (and this frame) hold its dict, so no other path in
+                # the graph leads to it: it is copied straight into y's own
+                # dict, which then stands for it in the memo.
+                f.key = PyObject_GenericGetDict(f.dst, NULL)
+                f.phase = IP_DICT_INTO
+            else:
+                f.phase = IP_DICT_SHARED
+            return ADVANCE_CHILD
+        xrelease(s, d)
+        f.phase = IP_SLOTS
+    if f.phase == IP_SLOTS:
+        if f.items == NULL:
+            return ADVANCE_DONE
+        read_slots(s, f)
+        f.pos = 0
+        f.phase = IP_SLOT_VALUE
+    # IP_SLOT_VALUE: hand out the next slot value
+    if 2 * f.pos < PyList_GET_SIZE(f.items):
+        f.pos += 1
+        return hand_out(f, PyList_GET_ITEM(f.items, 2 * f.pos - 1), child, False, False)
+    set_slots(s, f)
+    return ADVANCE_DONE
 
 
-cdef int copy_slots(Session s, object x, object y, tuple slotnames) except -1:
-    """The slot half of the default state: the slots that are set, copied
-    in slot-name order, then set on y in the same order."""
-    cdef list values = []
-    cdef list names = []
+cdef inline PyObject* instance_into(Frame* f) noexcept:
+    """For the walk opening the frame of the child f handed out: the dict
+    to fill instead of a new one (borrowed), or NULL."""
+    if f.kind == K_INSTANCE and f.phase == IP_DICT_INTO:
+        return f.key
+    return NULL
+
+
+cdef int instance_accept(Session s, Frame* f, PyObject* y) except -1:
+    """Take the copy y (stolen) of the child last handed out."""
+    cdef PyObject* old
+    cdef object y_dict
+    if f.phase == IP_DICT_INTO:
+        # y is the copy's own dict, filled in place (had the dict been found
+        # in the memo instead, its copy is merged in).
+        f.phase = IP_SLOTS
+        try:
+            if y != f.key:
+                PyDict_Update(f.key, y)
+        finally:
+            release(s, y)
+            release(s, f.key)
+            f.key = NULL
+        return 0
+    if f.phase == IP_DICT_SHARED:
+        f.phase = IP_SLOTS
+        try:
+            y_dict = steal(PyObject_GenericGetDict(f.dst, NULL))
+            PyDict_Update(<PyObject*>y_dict, y)
+        finally:
+            release(s, y)
+        return 0
+    # IP_SLOT_VALUE: the copy replaces the value in the frame's list.
+    old = PyList_GET_ITEM(f.items, 2 * f.pos - 1)
+    PyList_SET_ITEM(f.items, 2 * f.pos - 1, y)
+    release(s, old)
+    return 0
+
+
+cdef int read_slots(Session s, Frame* f) except -1:
+    """Replace the frame's slot names with [name, value, ...] for the slots
+    that are set, in slot-name order (what the default __getstate__ reads)."""
+    cdef PyObject* names = f.items
+    cdef list pairs = []
     cdef PyObject* value
-    cdef Py_ssize_t i
-    for name in slotnames:
-        value = PyObject_GetAttr(<PyObject*>x, <PyObject*>name)
+    python_may_run(s)       # a class attribute may shadow a slot: getattr can run code
+    for name in <tuple>names:
+        value = PyObject_GetAttr(f.src, <PyObject*>name)
         if value == NULL:
             if not PyErr_ExceptionMatches(PyExc_AttributeError):
                 return -1
             PyErr_Clear()
             continue
         owned = steal(value)        # owned first: append may fail
-        names.append(name)
-        values.append(owned)
-    for i in range(len(values)):
-        values[i] = deep_any(s, values[i])
-    for i in range(len(values)):
-        PyObject_SetAttr(<PyObject*>y, <PyObject*>names[i], <PyObject*>values[i])
+        pairs.append(name)
+        pairs.append(owned)
+    incref(<PyObject*>pairs)
+    f.items = <PyObject*>pairs
+    release(s, names)
     return 0
+
+
+cdef int set_slots(Session s, Frame* f) except -1:
+    """setattr(y, name, copy) for each slot read, in the same order."""
+    cdef Py_ssize_t i
+    python_may_run(s)
+    for i in range(0, PyList_GET_SIZE(f.items), 2):
+        PyObject_SetAttr(f.dst, PyList_GET_ITEM(f.items, i), PyList_GET_ITEM(f.items, i + 1))
+    return 0
+
+
+cdef PyObject* instance_finish(Session s, Frame* f) except NULL:
+    if s.memo_mode == MEMO_MAPPING:
+        # A hook turned the memo into a dict meanwhile: finish as the
+        # stdlib's deepcopy() does.
+        memo_record(s, f.src, f.dst)
+        memo_keep_alive(s, f.src)
+    incref(f.dst)
+    return f.dst
+
+
+cdef object deep_plain(Session s, object x, TypeInfo* info):
+    """Copy a plain instance x (native memo) with the walk, or return
+    NotImplemented if it turns out to need the general path (before
+    anything is done)."""
+    cdef PyObject* y = walk(s, <PyObject*>x, K_INSTANCE, False)
+    return steal(y)

@@ -1,7 +1,7 @@
 # Everything that is not a built-in container: the stdlib's dispatch order
 # for hooks (__deepcopy__, copyreg.dispatch_table, __reduce_ex__(4),
 # __reduce__) and reconstruction from a reduce value.  Mirrors
-# _deepcopy_other / _reduce / _reconstruct in fastcopy/_pure.py.
+# the hook half of deepcopy() and _reduce / _reconstruct in fastcopy/_pure.py.
 
 
 cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
@@ -13,13 +13,10 @@ cdef PyObject* deep_other_ref(Session s, PyObject* x) except NULL:
 cdef object deep_other(Session s, object x):
     """Copy an object that is neither atomic nor a built-in container."""
     # Hooks and reduce values can nest without bound (a linked list of
-    # instances), so this level counts against the recursion limit, and
-    # must find room on the thread's C stack.
+    # objects with __deepcopy__): this level must find room on the thread's
+    # C stack.
     enter_hook_level(s)
-    try:
-        return deep_other_unguarded(s, x)
-    finally:
-        Py_LeaveRecursiveCall()
+    return deep_other_unguarded(s, x)
 
 
 cdef inline object foreign_copier(dict current, dict stdlib, object cls):

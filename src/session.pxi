@@ -127,12 +127,9 @@ cdef int check_signals(Session s) except -1:
 # -- the C stack ------------------------------------------------------------------
 
 cdef inline int enter_hook_level(Session s) except -1:
-    """Count one level of hooks or reduce protocol against the recursion
-    limit, and check that the thread's C stack has room for it.  Paired with
-    Py_LeaveRecursiveCall()."""
+    """Check that the thread's C stack has room for one more level of hooks
+    or reduce protocol (RecursionError if not; see stack_guard.h)."""
     if not s.stack_floor_known:
         s.stack_floor = fc_thread_stack_floor()
         s.stack_floor_known = True
-    fc_check_stack(s.stack_floor)
-    fc_enter_recursive_call(" while deep-copying an object")
-    return 0
+    return fc_check_stack(s.stack_floor)

@@ -1,6 +1,7 @@
-# The container walk: exact list, dict, tuple, set, frozenset and (3.15+)
-# frozendict are copied with an explicit stack of frames instead of C
-# recursion, so nesting depth is bounded by memory, not by the C stack.
+# The container walk: exact list, dict, tuple, set, frozenset, (3.15+)
+# frozendict and instances of plain classes (instances.pxi) are copied with
+# an explicit stack of frames instead of C recursion, so nesting depth is
+# bounded by memory, not by the C stack.
 # Mirrors _walk() and the frame classes of fastcopy/_pure.py.
 #
 # Each kind of container has its own open / advance / accept / finish
@@ -40,6 +41,7 @@ cdef enum Kind:
     K_SET = 3
     K_FROZENSET = 4
     K_FROZENDICT = 5    # walked as a dict into a new dict, frozen at the end
+    K_INSTANCE = 6      # an instance of a plain class (instances.pxi)
 
 
 cdef struct Frame:
@@ -234,24 +236,33 @@ cdef inline bint want_prescan(Session s, Py_ssize_t size) noexcept:
 
 cdef int frame_open(Session s, Frame* f, PyObject* src, int kind,
                     PyObject* into=NULL, bint scanned=False) except -1:
-    """Start copying src into f (which must be zeroed).
+    """Start copying src into f (which must be zeroed): 1, or 0 with
+    nothing done if an instance turns out to need the general path.
 
     into: for a dict, an existing empty dict to fill instead of a new one.
     scanned: src was already considered for a bulk copy (and declined).
     """
+    cdef TypeInfo* info
+    if kind == K_INSTANCE:
+        info = type_info_peek(Py_TYPE(src))
+        if info == NULL or info.kind != KIND_PLAIN:
+            return 0
+        return instance_open(s, f, src, info)
     s.work += 1
     f.kind = kind
     incref(src)
     f.src = src
     if kind == K_LIST:
-        return list_open(s, f)
-    if kind == K_DICT:
-        return dict_open(s, f, into, scanned)
-    if kind == K_TUPLE:
-        return tuple_open(s, f)
-    if kind == K_FROZENDICT:
-        return frozendict_open(s, f)
-    return set_open(s, f)           # K_SET, K_FROZENSET
+        list_open(s, f)
+    elif kind == K_DICT:
+        dict_open(s, f, into, scanned)
+    elif kind == K_TUPLE:
+        tuple_open(s, f)
+    elif kind == K_FROZENDICT:
+        frozendict_open(s, f)
+    else:
+        set_open(s, f)              # K_SET, K_FROZENSET
+    return 1
 
 
 cdef inline int frame_advance(Session s, Frame* f, PyObject** child) except -1:
@@ -264,6 +275,8 @@ cdef inline int frame_advance(Session s, Frame* f, PyObject** child) except -1:
         return dict_advance(s, f, child)
     if f.kind == K_TUPLE:
         return tuple_advance(s, f, child)
+    if f.kind == K_INSTANCE:
+        return instance_advance(s, f, child)
     return set_advance(s, f, child)
 
 
@@ -276,6 +289,8 @@ cdef int frame_accept(Session s, Frame* f, PyObject* y) except -1:
         return dict_accept(s, f, y)
     if f.kind == K_TUPLE:
         return tuple_store(f, y)
+    if f.kind == K_INSTANCE:
+        return instance_accept(s, f, y)
     return set_accept(s, f, y)
 
 
@@ -291,6 +306,8 @@ cdef PyObject* frame_finish(Session s, Frame* f, bint last) except NULL:
         return tuple_finish(s, f, last)
     if f.kind == K_FROZENDICT:
         return frozendict_finish(s, f, last)
+    if f.kind == K_INSTANCE:
+        return instance_finish(s, f)
     return set_finish(s, f, last)
 
 
@@ -326,7 +343,8 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     """Deep-copy the container root (of the given kind, not in the memo).
 
     top_level: root is the object passed to deepcopy() and the session ends
-    with this walk.  into, scanned: see frame_open.
+    with this walk.  into, scanned: see frame_open.  A new reference to
+    NotImplemented if root is an instance that needs the general path.
     """
     cdef Frame inline_frames[INLINE_FRAMES]
     cdef Frame* frames = inline_frames
@@ -340,12 +358,18 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
     cdef int child_kind = K_NONE
     cdef int r
     cdef int advanced
+    cdef int opened
     cdef bint done = False
     cdef bint child_scanned
     cdef bint paused_here = False
+    cdef PyObject* into_hint
+    cdef TypeInfo* plain
     frame_zero(&frames[0])
     try:
-        frame_open(s, &frames[0], root, kind, into, scanned)
+        if not frame_open(s, &frames[0], root, kind, into, scanned):
+            done = True
+            incref(<PyObject*>NotImplemented)
+            return <PyObject*>NotImplemented
         while True:
             if paused_here:
                 if not s.gc_paused:
@@ -385,7 +409,10 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 y = NULL
                 frame_accept(s, &frames[top], handoff)
                 continue
-            if r == ROUTE_WALK:
+            plain = NULL
+            if r == ROUTE_PROTOCOL:
+                plain = plain_verdict(s, child)
+            if r == ROUTE_WALK or plain != NULL:
                 if top + 1 == capacity:
                     if frames == inline_frames:
                         grown = <Frame*>malloc(2 * capacity * sizeof(Frame))
@@ -397,14 +424,21 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                         raise MemoryError()
                     frames = grown
                     capacity *= 2
-                # (Skip the scan for a bulk copy if bulk_copy() made it.)
-                child_scanned = frames[top].child_checked and frames[top].child_scanned
-                top += 1
-                frame_zero(&frames[top])
-                frame_open(s, &frames[top], child, child_kind, NULL, child_scanned)
-                release(s, child)
-                child = NULL
-                continue
+                frame_zero(&frames[top + 1])
+                if plain != NULL:
+                    opened = instance_open(s, &frames[top + 1], child, plain)
+                else:
+                    # (Skip the scan for a bulk copy if bulk_copy() made it.)
+                    child_scanned = frames[top].child_checked and frames[top].child_scanned
+                    into_hint = instance_into(&frames[top])
+                    opened = frame_open(s, &frames[top + 1], child, child_kind,
+                                        into_hint, child_scanned)
+                if opened:
+                    top += 1
+                    release(s, child)
+                    child = NULL
+                    continue
+                # An instance that needs the general path after all.
             if FASTCOPY_DEBUG:
                 # The walk holds the child while the protocol (hooks) runs.
                 assert Py_REFCNT(child) >= 1

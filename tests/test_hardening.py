@@ -6,7 +6,6 @@ allocation fails.  The crash cases run in a child interpreter, so that a
 crash is a failure naming its case; each compares with the stdlib."""
 
 import copy
-import gc
 import os
 import subprocess
 import sys

@@ -6,6 +6,8 @@ Run the long soak with  FASTCOPY_SOAK=100000 python -m pytest tests/test_robustn
 the suite quick).
 """
 
+import copy
+import dataclasses
 import gc
 import os
 import sys
@@ -16,6 +18,7 @@ import weakref
 
 import pytest
 
+from . import impls
 from .compare import MAPPINGS, reachable
 from .corpus import CASES, FROZENDICT
 
@@ -132,12 +135,18 @@ def _chain(cls, n):
     return x
 
 
+def _is_core(impl):
+    return impl.__name__.endswith("_core")
+
+
 @pytest.mark.parametrize("cls", [_Node, _HookNode, _ReduceNode])
 @pytest.mark.parametrize("stack", [None, 256 * 1024, 64 * 1024])
 def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
-    """Chains through instances, hooks and reduce values recurse (as in the
-    stdlib): a RecursionError, never a crash, also with tiny thread stacks."""
-    if stack and sys.version_info < (3, 11) and not impl.__name__.endswith("_core"):
+    """Chains through hooks and reduce values recurse (as in the stdlib): a
+    RecursionError, never a crash, also with tiny thread stacks.  The
+    compiled core walks chains of plain instances like containers, without
+    recursion: they are copied whole."""
+    if stack and sys.version_info < (3, 11) and not _is_core(impl):
         # Before 3.11 every Python-level call also recurses in C, and the
         # recursion limit does not know the thread's stack size: the pure
         # twin, like the stdlib itself, overflows such a stack.  The compiled
@@ -160,7 +169,8 @@ def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
         work()
     else:
         _in_thread(work, stack)
-    assert outcome == {"deep": "RecursionError", "short": cls.__name__}
+    expected = "copied" if cls is _Node and _is_core(impl) else "RecursionError"
+    assert outcome == {"deep": expected, "short": cls.__name__}
     deep = None                     # freed here, on the main thread
     gc.collect()
 
@@ -347,3 +357,79 @@ def test_soak_memory_is_flat(impl):
     # Noise from the interpreter's own caches is allowed, growth per copy is not.
     assert second - first < 64 * 1024, (first, second)
     assert rss_second - rss_first < 8 * 1024, (rss_first, rss_second)     # KiB
+
+
+# -- depth: plain instances without recursion, hooks as deep as the stdlib ---
+
+@dataclasses.dataclass
+class _DataNode:
+    next: object
+    tag: str = "d"
+
+
+class _SlotNode:
+    __slots__ = ("next", "tag")
+
+    def __init__(self, nxt):
+        self.next = nxt
+        self.tag = "s"
+
+
+def _chain_depth(y):
+    n = 0
+    while y is not None:
+        y = y.next[0] if type(y.next) is list else y.next
+        n += 1
+    return n
+
+
+@pytest.mark.skipif(impls._core is None, reason="extension not built")
+@pytest.mark.parametrize("cls", [_Node, _DataNode, _SlotNode])
+@pytest.mark.parametrize("stack", [None, 256 * 1024])
+def test_plain_instance_chains_copy_at_any_depth(cls, stack):
+    """Plain instances, dataclasses and slotted classes are walked like
+    containers by the compiled core: 10^5 deep, main thread and a thread
+    with a small stack, the same structure as the stdlib's copy."""
+    deep = _chain(cls, 100_000)
+    small = _chain(cls, 5)
+    result = []
+
+    def work():
+        result.append(_chain_depth(impls._core.deepcopy(deep)))
+
+    if stack is None:
+        work()
+    else:
+        _in_thread(work, stack)
+    assert result == [100_000]
+    y = impls._core.deepcopy(small)
+    assert _chain_depth(y) == 5 and type(y) is cls and y is not small
+    if cls is not _Node:
+        assert y.tag == small.tag
+    if cls is _DataNode:
+        assert y == copy.deepcopy(small)
+    deep = None
+    gc.collect()
+
+
+def _max_depth(deepcopy, cls):
+    """The longest chain of cls that deepcopy copies (RecursionError beyond)."""
+    lo, hi = 1, 4000
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        try:
+            deepcopy(_chain(cls, mid))
+            lo = mid
+        except RecursionError:
+            hi = mid - 1
+    return lo
+
+
+@pytest.mark.parametrize("cls", [_HookNode, _ReduceNode])
+def test_hook_chains_go_as_deep_as_the_stdlibs(impl, cls):
+    """At the default recursion limit, chains of __deepcopy__ hooks and of
+    reduce values copy at least as deep as the stdlib copies them."""
+    _HookNode.deepcopy = copy.deepcopy
+    stdlib_depth = _max_depth(copy.deepcopy, cls)
+    _HookNode.deepcopy = impl.deepcopy
+    impl.deepcopy(_chain(cls, stdlib_depth))      # no RecursionError

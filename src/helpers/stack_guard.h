@@ -1,5 +1,5 @@
-/* C stack guard and recursion limit for the levels of hooks and reduce
-   protocol (the container walk itself does not recurse). */
+/* C stack guard for the levels of hooks and reduce protocol (the walk over
+   containers and plain instances itself does not recurse). */
 #ifndef FASTCOPY_STACK_GUARD_H
 #define FASTCOPY_STACK_GUARD_H
 
@@ -9,26 +9,25 @@
 #  include <pthread.h>
 #endif
 
-/* Py_EnterRecursiveCall returns "non-zero" on error (1 on some versions,
-   -1 on others); normalise to -1 so Cython can declare `except -1`. */
-static inline int fc_enter_recursive_call(const char *where)
-{
-    return Py_EnterRecursiveCall(where) ? -1 : 0;
-}
-
 
 /* C stack guard.
  *
- * Built-in containers are walked without C recursion, but hooks and the
- * reduce protocol nest (a linked list of instances copies node inside node),
- * and every level takes some C stack.  Py_EnterRecursiveCall bounds the
- * depth by a count, which does not know how big the thread's stack is (a
- * thread made with threading.stack_size(64 * 1024) has very little).  So each
- * level also checks the address of a local variable against the lowest
- * address of the thread's stack plus a margin, and raises RecursionError
- * instead of overflowing.  The bounds are looked up once per thread.
+ * Built-in containers and plain instances are walked without C recursion,
+ * but hooks and the reduce protocol nest (a linked list of objects with
+ * __deepcopy__ copies node inside node), and every level takes some C stack.
+ * The levels are not counted against the recursion limit: a hook written in
+ * Python counts its own frame, as it does under the stdlib, so a chain of
+ * hooks goes as deep as the stdlib's (the stdlib's deepcopy frame between
+ * two hooks is C code here).  What bounds them is the C stack: each level
+ * checks the address of a local variable against the lowest address of the
+ * thread's stack plus a margin, and raises RecursionError instead of
+ * overflowing.  The margin leaves room for what the deepest hook runs: an
+ * eighth of the stack, between 20 KiB (a thread made with
+ * threading.stack_size(64 * 1024)) and 256 KiB (a main thread of 8 MiB).
+ * The bounds are looked up once per thread.
  */
-#define FC_STACK_MARGIN (20 * 1024)
+#define FC_STACK_MARGIN_MIN (20 * 1024)
+#define FC_STACK_MARGIN_MAX (256 * 1024)
 
 #if defined(_MSC_VER)
 #  define FC_THREAD_LOCAL __declspec(thread)
@@ -68,8 +67,13 @@ static void fc_stack_lookup(void)
         pthread_attr_destroy(&attr);
     }
 #endif
-    if (low != NULL && size > FC_STACK_MARGIN)
-        fc_stack_floor = low + FC_STACK_MARGIN;
+    size_t margin = size / 8;
+    if (margin < FC_STACK_MARGIN_MIN)
+        margin = FC_STACK_MARGIN_MIN;
+    if (margin > FC_STACK_MARGIN_MAX)
+        margin = FC_STACK_MARGIN_MAX;
+    if (low != NULL && size > margin)
+        fc_stack_floor = low + margin;
     fc_stack_looked_up = 1;
 }
 
