@@ -149,3 +149,276 @@ def nomemory(case, impl_name="core", max_per_op=1500, time_budget=20.0, rounds=1
     stats["memory_errors"] //= rounds
     stats["recovered"] //= rounds
     result(**stats)
+
+
+# -- 2. hostile keys ------------------------------------------------------------
+
+import enum  # noqa: E402
+
+
+class Hostile:
+    """A key whose hash is that of a name the copy protocol looks up (so a
+    lookup of that name in a dict holding it compares with it), and whose
+    __eq__ runs `action` once while armed.  Disarmed (after the copy), it
+    compares by identity, so comparing results runs nothing."""
+    registry = []
+
+    def __init__(self, name, action):
+        self.name = name
+        self.action = action
+        self.armed = True
+        Hostile.registry.append(self)
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __eq__(self, other):
+        if self.armed and self.action is not None:
+            action, self.action = self.action, None
+            action()
+        return self is other
+
+    def __repr__(self):
+        return "Hostile(%r)" % self.name
+
+    def __deepcopy__(self, memo):
+        return Hostile(self.name, None)
+
+    @classmethod
+    def disarm_all(cls):
+        for h in cls.registry:
+            h.armed = False
+        cls.registry.clear()
+
+
+class IdHostile(Hostile):
+    """A Hostile for memo dicts: hashes like id() of an object being copied."""
+
+    def __init__(self, ident, action):
+        super().__init__("id", action)
+        self.ident = ident
+
+    def __hash__(self):
+        return self.ident
+
+
+class Plain:
+    pass
+
+
+class WithReduce:
+    def __reduce__(self):
+        return (WithReduce, (), dict(self.__dict__))
+
+
+class WithGetstate:
+    def __getstate__(self):
+        return dict(self.__dict__)
+
+
+class WithSetstate:
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+
+class HashById:
+    """An instance usable as a dict key."""
+    __hash__ = object.__hash__
+
+
+INSTANCE_CLASSES = {"plain": Plain, "reduce": WithReduce, "getstate": WithGetstate,
+                    "setstate": WithSetstate, "hashable": HashById}
+
+
+def _action(kind, target, owner=None):
+    """What a hostile __eq__ does: clear the container being copied,
+    rebind owner.__dict__, change owner's class, or collect garbage (after
+    dropping the container's items)."""
+    def run():
+        if kind == "clear":
+            target.clear()
+        elif kind == "rebind":
+            owner.__dict__ = {}
+        elif kind == "class":
+            cls = type(owner)
+            cls.__deepcopy__ = lambda self, memo: "from a hook added during the copy"
+            cls.added = [1]
+        elif kind == "gc":
+            if isinstance(target, list):
+                del target[1:]
+            else:
+                target.clear()
+            gc.collect()
+    return run
+
+
+def _fresh_enum():
+    return enum.Enum("Color", "RED GREEN BLUE")
+
+
+def _prime(impl, *objects):
+    """Copy objects of the types involved once, unarmed, so the core has
+    its per-type verdicts cached (the fast paths the attack aims at)."""
+    for o in objects:
+        impl.deepcopy([o, o])
+
+
+def build_hostile(scenario, name, action, impl):
+    """A fresh graph for one attack, or None when the combination means
+    nothing (rebinding the __dict__ of an Enum member's class, ...)."""
+    if scenario == "enum_in_list":
+        # (a) Enum members in a list, a member's __dict__ holds the key,
+        # __eq__ clears the list being copied.
+        Color = _fresh_enum()
+        _prime(impl, Color.GREEN)
+        target = []
+        owner = Color.RED
+        target.extend([Color.GREEN, Color.RED, Color.BLUE] + [[i] for i in range(50)])
+    elif scenario == "enum_in_dict":
+        Color = _fresh_enum()
+        _prime(impl, Color.GREEN, {Color.GREEN: 1})
+        target = {}
+        owner = Color.RED
+        target.update({Color.GREEN: [1], "v": Color.RED, Color.BLUE: Color.RED,
+                       "pad": [[i] for i in range(20)]})
+    elif scenario == "enum_nested":
+        Color = _fresh_enum()
+        _prime(impl, Color.GREEN, (Color.GREEN, [1]))
+        owner = Color.RED
+        target = [(Color.GREEN, [0]), {"k": (Color.RED, [1])}, [[Color.BLUE, Color.RED]],
+                  frozenset({Color.RED}), ({Color.RED: [2]},)] + [[i] for i in range(20)]
+    elif scenario.startswith("instance_"):
+        # (b) an instance whose __dict__ holds the key; (c) inside dict
+        # keys and values and nested containers.
+        where, _, kind = scenario[len("instance_"):].partition("_")
+        cls = type("Hostile" + INSTANCE_CLASSES[kind].__name__, (INSTANCE_CLASSES[kind],), {})
+        cls.__module__ = __name__
+        globals()[cls.__name__] = cls       # reducible by name, like a module-level class
+        _prime(impl, _filled(cls()))
+        owner = _filled(cls())
+        other = _filled(cls())
+        if where == "list":
+            target = [other, owner, other, [1, 2]] + [[i] for i in range(20)]
+        elif where == "dictvalue":
+            target = {"a": other, "b": owner, "c": [other]}
+        elif where == "dictkey":
+            if kind != "hashable":
+                return None
+            target = {other: 1, owner: [2], "x": (owner, [3])}
+        else:       # nested
+            target = [(owner, [1]), {"k": [owner]}, [[(other, owner)]], {"s": {"t": owner}}]
+    elif scenario == "dict_key_collision":
+        # The key sits in a dict being copied next to the name it
+        # collides with: inserting the copies compares them.
+        owner = Plain()
+        target = {}
+        target.update({name: [1], "pad": [2], "z": 3})
+    elif scenario == "memo":
+        # The key sits in a memo dict passed by the caller, its hash that
+        # of id() of an object being copied.
+        owner = Plain()
+        target = [[1], [2], owner, [3]]
+        if action == "rebind":
+            return None
+        h = IdHostile(id(target[1]), _action(action, target, owner))
+        memo = {h: "not an id"}
+        return target, target, {"memo": memo}
+    else:
+        raise ValueError(scenario)
+    if action == "rebind" and not hasattr(owner, "__dict__"):
+        return None
+    h = Hostile(name, _action(action, target, owner))
+    if scenario == "dict_key_collision":
+        target[h] = [4]
+    else:
+        owner.__dict__[h] = 1
+    return target, target, {}
+
+
+def _filled(x):
+    x.a = [1, 2]
+    x.b = "text"
+    return x
+
+
+HOSTILE_ACTIONS = ("clear", "rebind", "class", "gc")
+
+
+def _outcome(impl, build, kwargs_memo):
+    try:
+        return "ok", impl.deepcopy(build, **kwargs_memo)
+    except Exception as exc:
+        return "raise", exc
+
+
+def shape(y, original):
+    """y as a comparable tree, for graphs built separately per
+    implementation (classes compared by name): containers by their items,
+    instances by their string-keyed __dict__ (and how many other keys it
+    holds), an object reused from the original graph as ("orig", its
+    index there), a second visit of an object as ("ref", first visit)."""
+    from tests.compare import reachable
+    in_original = {id(o): i for i, o in enumerate(reachable(original))}
+    seen = {}
+
+    def walk(o):
+        if isinstance(o, (int, float, str, bytes, type(None))):
+            return repr(o)
+        if id(o) in seen:
+            return ("ref", seen[id(o)])
+        seen[id(o)] = len(seen)
+        name = type(o).__qualname__
+        if id(o) in in_original:
+            return ("orig", name, in_original[id(o)])
+        if isinstance(o, Hostile):
+            return ("Hostile", repr(o.name))
+        if isinstance(o, (list, tuple)):
+            return (name, [walk(i) for i in o])
+        if isinstance(o, (set, frozenset)):
+            return (name, sorted((walk(i) for i in o), key=repr))
+        if isinstance(o, dict):
+            return (name, sorted(((walk(k), walk(v)) for k, v in o.items()), key=repr))
+        d = getattr(o, "__dict__", None)
+        if isinstance(d, dict):
+            return (name, sorted((k, walk(v)) for k, v in d.items() if isinstance(k, str)),
+                    sum(1 for k in d if not isinstance(k, str)))
+        return (name, repr(o))
+    return walk(y)
+
+
+def hostile(scenario, name):
+    """Every action of HOSTILE_ACTIONS against scenario with a key hashing
+    like `name`, for the stdlib, the core and the pure twin, each on its
+    own fresh graph: the core and the twin must do what the stdlib does
+    (the same exception type, or an equal copy)."""
+    ran = 0
+    for action in HOSTILE_ACTIONS:
+        outcomes = {}
+        for impl_name in ("stdlib", "pure", "core"):
+            built = build_hostile(scenario, name, action, IMPLS[impl_name])
+            if built is None:
+                break
+            original, x, extra = built
+            say("ATTACK hostile", scenario, name, action, impl_name)
+            kind, value = _outcome(IMPLS[impl_name], x, extra)
+            Hostile.disarm_all()
+            outcomes[impl_name] = (kind, value, original)
+        if not outcomes:
+            continue
+        ran += 1
+        std_kind, std_value, std_original = outcomes["stdlib"]
+        for impl_name in ("pure", "core"):
+            kind, value, original = outcomes[impl_name]
+            where = "%s: %s with a key hashing like %r, __eq__ action %r" % (
+                impl_name, scenario, name, action)
+            if std_kind == "raise":
+                assert kind == "raise" and type(value) is type(std_value), (
+                    "%s: %s, the stdlib raises %s: %s" % (
+                        where, "returned" if kind == "ok" else repr(value),
+                        type(std_value).__name__, std_value))
+            else:
+                assert kind == "ok", "%s: raised %r, the stdlib returns a copy" % (where, value)
+                ours, theirs = shape(value, original), shape(std_value, std_original)
+                assert ours == theirs, "%s: the copy differs from the stdlib's:\n%r\n%r" % (
+                    where, ours, theirs)
+    result(attacks=ran)
