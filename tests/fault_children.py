@@ -422,3 +422,259 @@ def hostile(scenario, name):
                 assert ours == theirs, "%s: the copy differs from the stdlib's:\n%r\n%r" % (
                     where, ours, theirs)
     result(attacks=ran)
+
+
+# -- 3. finalizers and collections during a copy ------------------------------------
+
+import weakref  # noqa: E402
+
+
+class Finalized:
+    """Runs `action` when freed (__del__)."""
+
+    def __init__(self, action):
+        self.action = action
+
+    def __del__(self):
+        action, self.action = self.action, None
+        if action is not None:
+            action()
+
+
+class DropsOnReduce:
+    """Its reduce value holds the only reference to a Finalized (or a
+    weakly referenced object): the copy frees it when it drops the value."""
+
+    def __init__(self, make_victim):
+        self.make_victim = make_victim
+
+    def __reduce_ex__(self, protocol):
+        return (DropsOnReduce, (None,), {"victim": self.make_victim()})
+
+    def __setstate__(self, state):
+        pass
+
+
+class DropsOnHook:
+    """Its __deepcopy__ deletes the container's item after it, which holds
+    the only reference to a Finalized."""
+
+    def __init__(self, holder):
+        self.holder = holder
+
+    def __deepcopy__(self, memo):
+        holder = self.holder
+        for i, item in enumerate(holder):
+            if item is self:
+                del holder[i + 1]
+                break
+        return "hooked"
+
+
+class MakesGarbage:
+    """Its __deepcopy__ leaves cyclic garbage with a finalizer behind, for
+    the next collection (gc.set_threshold(1) makes them frequent)."""
+
+    def __init__(self, action_factory):
+        self.action_factory = action_factory
+
+    def __deepcopy__(self, memo):
+        a = Finalized(self.action_factory())
+        a.cycle = a
+        return "hooked"
+
+
+def _mutator(mutation, target):
+    def run():
+        if mutation == "clear":
+            target.clear()
+        elif mutation == "append":
+            if isinstance(target, list):
+                target.extend([[9], {"k": [9]}])
+            else:
+                target.update({"new%d" % len(target): [9]})
+        elif mutation == "pop":
+            if target:
+                if isinstance(target, list):
+                    target.pop()
+                else:
+                    target.pop(next(iter(target)))
+        elif mutation == "disable_gc":
+            gc.disable()
+    return run
+
+
+# Deterministic scenarios (freed by the copy's own reference drops):
+# the same outcome as the stdlib's is required.  The gc-driven ones depend
+# on when collections happen, which differs between implementations: no
+# crash, no SystemError, and a result of the right type are required.
+FINALIZER_SCENARIOS = {
+    "reduce_value_del": True, "reduce_value_weakref": True, "hook_deletes_item": True,
+    "gc_cyclic_garbage": False, "gc_callback": False,
+}
+
+
+def build_finalizer(scenario, mutation, container):
+    target = [] if container == "list" else {}
+    run = _mutator(mutation, target)
+    if scenario == "reduce_value_del":
+        item = DropsOnReduce(lambda: Finalized(run))
+    elif scenario == "reduce_value_weakref":
+        def make_victim():
+            victim = Plain()
+            refs.append(weakref.ref(victim, lambda ref: run()))
+            return victim
+        refs = []
+        item = DropsOnReduce(make_victim)
+    elif scenario == "hook_deletes_item":
+        if container != "list":
+            return None
+        item = DropsOnHook(target)
+    elif scenario == "gc_cyclic_garbage":
+        item = MakesGarbage(lambda: run)
+    elif scenario == "gc_callback":
+        item = MakesGarbage(lambda: None)
+    else:
+        raise ValueError(scenario)
+    items = [[1, 2], item]
+    if scenario == "hook_deletes_item":
+        items.append(Finalized(run))
+    items += [[i, {"k": (i, [i])}] for i in range(30)] + [item]
+    if container == "list":
+        target.extend(items)
+    else:
+        target.update(("k%d" % i, v) for i, v in enumerate(items))
+    return target
+
+
+def finalizer(scenario, container):
+    """Every mutation (clear, append, pop, disable_gc) run by a finalizer
+    or weakref callback during the copy of a list or dict, with
+    collections made frequent (gc.set_threshold(1))."""
+    deterministic = FINALIZER_SCENARIOS[scenario]
+    ran = 0
+    gc.set_threshold(1)
+    for mutation in ("clear", "append", "pop", "disable_gc"):
+        outcomes = {}
+        for impl_name in ("stdlib", "pure", "core"):
+            x = build_finalizer(scenario, mutation, container)
+            if x is None:
+                break
+            callback = None
+            if scenario == "gc_callback":
+                run = _mutator(mutation, x)
+
+                def callback(phase, info, run=run, state={"done": False}):
+                    if phase == "start" and not state["done"]:
+                        state["done"] = True
+                        run()
+                gc.callbacks.append(callback)
+            gc.enable()
+            say("ATTACK finalizer", scenario, container, mutation, impl_name)
+            kind, value = _outcome(IMPLS[impl_name], x, {})
+            if callback in gc.callbacks:
+                gc.callbacks.remove(callback)
+            gc.enable()
+            gc.collect()
+            outcomes[impl_name] = (kind, value, x)
+        if not outcomes:
+            continue
+        ran += 1
+        std_kind, std_value, std_original = outcomes["stdlib"]
+        for impl_name in ("pure", "core"):
+            kind, value, original = outcomes[impl_name]
+            where = "%s: %s in a %s, mutation %r" % (impl_name, scenario, container, mutation)
+            assert not (kind == "raise" and isinstance(value, SystemError)), (where, value)
+            if not deterministic:
+                if kind == "ok":
+                    assert type(value) is type(original), (where, type(value))
+                continue
+            if std_kind == "raise":
+                assert kind == "raise" and type(value) is type(std_value), (
+                    "%s: %r, the stdlib raises %r" % (where, value, std_value))
+            else:
+                assert kind == "ok", "%s: raised %r, the stdlib returns a copy" % (where, value)
+                ours, theirs = shape(value, original), shape(std_value, std_original)
+                assert ours == theirs, "%s: the copy differs from the stdlib's:\n%r\n%r" % (
+                    where, ours, theirs)
+    result(attacks=ran)
+
+
+def gc_state(impl_name, program_enabled):
+    """A finalizer that runs during the copy (freed when the copy drops a
+    reduce value) must see gc.isenabled() as the program set it; a
+    gc.disable() it makes must be in force after the copy returns."""
+    impl = IMPLS[impl_name]
+    (gc.enable if program_enabled else gc.disable)()
+    seen = []
+
+    def record():
+        seen.append(gc.isenabled())
+    x = [[1], DropsOnReduce(lambda: Finalized(record)), {"k": [2]}] * 3
+    say("ATTACK gc_state seen", impl_name, program_enabled)
+    impl.deepcopy(x)
+    assert seen, "the finalizers did not run during the copy"
+    assert set(seen) == {program_enabled}, (
+        "finalizers running during the copy saw gc.isenabled() %s; the program set %s"
+        % (seen, program_enabled))
+    assert gc.isenabled() == program_enabled
+    gc.enable()
+
+    def disable():
+        gc.disable()
+    x = [[1], DropsOnReduce(lambda: Finalized(disable)), {"k": [2]}]
+    say("ATTACK gc_state disable", impl_name)
+    impl.deepcopy(x)
+    assert not gc.isenabled(), (
+        "a finalizer called gc.disable() during the copy; after the copy gc.isenabled() "
+        "is True")
+    result(attacks=2)
+
+
+# -- 4. signals ------------------------------------------------------------------------
+
+def signal_interrupt(impl_name, bound, repeats):
+    """A SIGALRM handler raising KeyboardInterrupt 50 ms into a copy that
+    takes much longer: the exception must arrive within `bound` seconds of
+    the signal, the GC state must be restored, and (debug builds) the total
+    reference count must stay flat over repeated interrupted copies."""
+    import signal
+    impl = IMPLS[impl_name]
+    n = 250_000
+    while True:
+        x = [[i, "s"] for i in range(n)]
+        started = time.perf_counter()
+        impl.deepcopy(x)
+        full = time.perf_counter() - started
+        if full >= 3 * bound + 0.1 or n >= 4_000_000:
+            break
+        n *= 2
+    assert full >= bound + 0.05, "the copy is too fast to interrupt (%.3f s)" % full
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGALRM, handler)
+    delays = []
+    counts = []
+    for _ in range(repeats):
+        for program_enabled in (True, False):
+            (gc.enable if program_enabled else gc.disable)()
+            say("ATTACK signal", impl_name, "n=%d" % n, "gc", program_enabled)
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            fired = time.perf_counter() + 0.05
+            try:
+                impl.deepcopy(x)
+            except KeyboardInterrupt:
+                delays.append(time.perf_counter() - fired)
+            else:
+                delays.append(None)     # the copy finished uninterrupted
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            assert gc.isenabled() == program_enabled, (
+                "gc.isenabled() is %s after an interrupted copy, the program set %s"
+                % (gc.isenabled(), program_enabled))
+            gc.enable()
+        if hasattr(sys, "gettotalrefcount"):
+            gc.collect()
+            counts.append(sys.gettotalrefcount())
+    leak = counts[-1] - counts[1] if len(counts) > 2 else None
+    result(full=full, delays=delays, n=n, leak=leak, refcounts=counts)
