@@ -678,3 +678,76 @@ def signal_interrupt(impl_name, bound, repeats):
             counts.append(sys.gettotalrefcount())
     leak = counts[-1] - counts[1] if len(counts) > 2 else None
     result(full=full, delays=delays, n=n, leak=leak, refcounts=counts)
+
+
+# -- 5. subinterpreters ------------------------------------------------------------------
+
+SUBINTERPRETER_CODE = r"""
+import copy, json, warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    import fastcopy
+x = {"a": [1, 2, {"b": (3, [4])}], "t": (1, 2), "s": {5, 6}}
+x["self"] = [x]
+y = fastcopy.deepcopy(x)
+ok = (repr(copy.deepcopy(x)) == repr(y) and y is not x and y["self"][0] is y
+      and y["a"] is not x["a"] and y["t"] is x["t"])
+with open(%(path)r, "a") as f:
+    f.write(json.dumps({"compiled": fastcopy.__compiled__, "equal": ok,
+                        "warnings": [str(w.message) for w in caught
+                                     if str(w.message).startswith("fastcopy")]}) + "\n")
+"""
+
+
+def _interpreter_runners():
+    """(name, run(code)) for each way this Python offers to run code in
+    a new subinterpreter."""
+    runners = []
+    try:
+        from concurrent import interpreters  # 3.14+
+
+        def run_concurrent(code):
+            interp = interpreters.create()
+            try:
+                interp.exec(code)
+            finally:
+                interp.close()
+        runners.append(("concurrent.interpreters", run_concurrent))
+    except ImportError:
+        pass
+    for module_name in ("_interpreters", "_xxsubinterpreters"):
+        try:
+            module = __import__(module_name)
+        except ImportError:
+            continue
+
+        def run_low_level(code, module=module):
+            interp = module.create()
+            try:
+                run = getattr(module, "exec", None) or module.run_string
+                err = run(interp, code)
+                if err is not None:
+                    raise RuntimeError("in the subinterpreter: %r" % (err,))
+            finally:
+                module.destroy(interp)
+        runners.append((module_name, run_low_level))
+        break
+    return runners
+
+
+def subinterpreters(directory):
+    """Import fastcopy and deep-copy in the main interpreter, then in a new
+    subinterpreter of each kind available; report what each got."""
+    path = os.path.join(directory, "interpreters.jsonl")
+    code = SUBINTERPRETER_CODE % {"path": path}
+    say("ATTACK subinterpreter main")
+    exec(code, {})
+    names = ["main"]
+    for name, run in _interpreter_runners():
+        for attempt in range(2):
+            say("ATTACK subinterpreter", name, attempt)
+            run(code)
+            names.append("%s #%d" % (name, attempt + 1))
+    with open(path) as f:
+        reports = [json.loads(line) for line in f]
+    result(interpreters=[dict(report, name=name) for name, report in zip(names, reports)])
