@@ -3,6 +3,7 @@ import pytest
 import fastcopy
 
 from .impls import _core, _pure
+from .subprocess_helpers import FAULT_STATS
 
 # Every test that takes `impl` runs against the compiled core and the
 # pure-Python twin, in the same process.
@@ -21,3 +22,9 @@ def impl(request):
 def pytest_report_header(config):
     return "fastcopy %s, compiled core %s" % (
         fastcopy.__version__, "available" if _core is not None else "MISSING")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FAULT_STATS:
+        terminalreporter.write_line("fault injection: " + ", ".join(
+            "%s %d" % (name, n) for name, n in sorted(FAULT_STATS.items())))
