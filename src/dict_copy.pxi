@@ -53,16 +53,24 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* k
     cdef PyObject* v
     cdef PyObject* y
+    cdef Py_ssize_t left = ITEMS_PER_SLICE
+    cdef int found
     if f.pos < 0:
         return ADVANCE_DONE         # copied whole by dict_open
     if s.memo_mode == MEMO_MAPPING or f.phase != PH_NEXT:
         return dict_next_general(f, child)
-    while dict_fetch(f, &k, &v):
+    while True:
+        if left == 0:
+            return ADVANCE_YIELD    # signals: see session.pxi
+        left -= 1
+        if not dict_fetch(f, &k, &v):
+            return ADVANCE_DONE
         note_copy(s, f)
         if not own_copy(k):
             # The key goes to the walk after the value.
             return dict_hand_out_value(f, k, v, child, PH_VALUE, False, False)
-        if not known_or_bulk(s, f, v, &y):
+        found = known_or_bulk(s, f, v, &y)
+        if found == MUST_COPY:
             return dict_hand_out_value(f, k, v, child, PH_VALUE_KEY_OWN, True,
                                        f.child_scanned)
         if native_hash(k):
@@ -76,9 +84,8 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
             incref(k)
             incref(y)
             dict_store_stealing(s, f.dst, k, y)
-        if signal_check_due(s):
+        if found == BULK_COPIED and signals_due(s):
             return ADVANCE_YIELD
-    return ADVANCE_DONE
 
 
 cdef int dict_next_general(Frame* f, PyObject** child) except -1:

@@ -109,22 +109,41 @@ cdef int instance_open(Session s, Frame* f, PyObject* x, TypeInfo* info) except 
 
 cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* d
+    cdef PyObject* value
+    cdef PyObject* y
     if f.phase == IP_DICT:
         d = f.value
         f.value = NULL
         if d != NULL and PyDict_GET_SIZE(d) != 0:
-            # The frame's reference to the dict moves to the walk.
-            child[0] = d
-            f.child_checked = False
-            f.child_scanned = False
             if Py_REFCNT(d) <= 2 and s.memo_mode == MEMO_NATIVE:
                 # Only x (and this frame) hold its dict, so no other path in
                 # the graph leads to it: it is copied straight into y's own
                 # dict, which then stands for it in the memo.
                 f.key = PyObject_GenericGetDict(f.dst, NULL)
+                if want_prescan(s, PyDict_GET_SIZE(d)) and prescan(s, d):
+                    # Attributes that are all their own copies (the leaves
+                    # of a graph): no frame of their own.
+                    try:
+                        fc_update_dict_of_atomic(f.key, d)
+                        memo_native_add(s, d, f.key)
+                    finally:
+                        release(s, d)
+                    s.work += 1
+                    release(s, f.key)
+                    f.key = NULL
+                    f.phase = IP_SLOTS
+                    return instance_advance(s, f, child)
                 f.phase = IP_DICT_INTO
+                # Not in the memo (which would hold a reference), and just
+                # considered for a bulk copy: the walk skips both.
+                f.child_checked = True
+                f.child_scanned = True
             else:
                 f.phase = IP_DICT_SHARED
+                f.child_checked = False
+                f.child_scanned = False
+            # The frame's reference to the dict moves to the walk.
+            child[0] = d
             return ADVANCE_CHILD
         xrelease(s, d)
         f.phase = IP_SLOTS
@@ -134,10 +153,16 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
         read_slots(s, f)
         f.pos = 0
         f.phase = IP_SLOT_VALUE
-    # IP_SLOT_VALUE: hand out the next slot value
-    if 2 * f.pos < PyList_GET_SIZE(f.items):
+    # IP_SLOT_VALUE: values whose copy is known are stored here, the first
+    # that must be copied goes to the walk.  (f.items is the frame's own
+    # list: nothing else can change it.)
+    while 2 * f.pos < PyList_GET_SIZE(f.items):
+        value = PyList_GET_ITEM(f.items, 2 * f.pos + 1)
         f.pos += 1
-        return hand_out(f, PyList_GET_ITEM(f.items, 2 * f.pos - 1), child, False, False)
+        if known_or_bulk(s, f, value, &y) == MUST_COPY:
+            return hand_out(f, value, child, True, f.child_scanned)
+        incref(y)
+        store_slot_copy(s, f, y)
     set_slots(s, f)
     return ADVANCE_DONE
 
@@ -152,7 +177,6 @@ cdef inline PyObject* instance_into(Frame* f) noexcept:
 
 cdef int instance_accept(Session s, Frame* f, PyObject* y) except -1:
     """Take the copy y (stolen) of the child last handed out."""
-    cdef PyObject* old
     cdef object y_dict
     if f.phase == IP_DICT_INTO:
         # y is the copy's own dict, filled in place (had the dict been found
@@ -174,8 +198,13 @@ cdef int instance_accept(Session s, Frame* f, PyObject* y) except -1:
         finally:
             release(s, y)
         return 0
-    # IP_SLOT_VALUE: the copy replaces the value in the frame's list.
-    old = PyList_GET_ITEM(f.items, 2 * f.pos - 1)
+    # IP_SLOT_VALUE
+    return store_slot_copy(s, f, y)
+
+
+cdef inline int store_slot_copy(Session s, Frame* f, PyObject* y) except -1:
+    """The copy y (stolen) replaces slot value pos-1 in the frame's list."""
+    cdef PyObject* old = PyList_GET_ITEM(f.items, 2 * f.pos - 1)
     PyList_SET_ITEM(f.items, 2 * f.pos - 1, y)
     release(s, old)
     return 0

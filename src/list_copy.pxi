@@ -26,17 +26,23 @@ cdef int list_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* item
     cdef PyObject* y
     cdef Py_ssize_t n
+    cdef Py_ssize_t left = ITEMS_PER_SLICE
+    cdef int found
     if s.memo_mode == MEMO_MAPPING:
         return seq_next_general(f, f.src, child)
     n = PyList_GET_SIZE(f.src)
     while f.pos < n:
+        if left == 0:
+            return ADVANCE_YIELD    # signals: see session.pxi
+        left -= 1
         item = PyList_GET_ITEM(f.src, f.pos)
         f.pos += 1
-        if not known_or_bulk(s, f, item, &y):
+        found = known_or_bulk(s, f, item, &y)
+        if found == MUST_COPY:
             return hand_out(f, item, child, True, f.child_scanned)
         incref(y)
         fc_list_append_steal(f.dst, y)
-        if signal_check_due(s):
+        if found == BULK_COPIED and signals_due(s):
             return ADVANCE_YIELD
     return ADVANCE_DONE
 
@@ -60,18 +66,20 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* item
     cdef PyObject* y
     cdef Py_ssize_t n
+    cdef Py_ssize_t left = ITEMS_PER_SLICE
     if s.memo_mode == MEMO_MAPPING:
         return seq_next_general(f, f.src, child)
     n = PyTuple_GET_SIZE(f.src)
     while f.pos < n:
+        if left == 0:
+            return ADVANCE_YIELD    # signals: see session.pxi
+        left -= 1
         item = PyTuple_GET_ITEM(f.src, f.pos)
         f.pos += 1
         if not known_native(s, f, item, &y):
             return hand_out(f, item, child, True, False)
         incref(y)
         tuple_store(f, y)
-        if signal_check_due(s):
-            return ADVANCE_YIELD
     return ADVANCE_DONE
 
 
@@ -136,12 +144,16 @@ cdef int set_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* item
     cdef PyObject* y
     cdef Py_ssize_t n
+    cdef Py_ssize_t left = ITEMS_PER_SLICE
     if f.pos < 0:
         return ADVANCE_DONE         # copied whole by set_open
     if s.memo_mode == MEMO_MAPPING:
         return seq_next_general(f, f.items, child)
     n = PyList_GET_SIZE(f.items)
     while f.pos < n:
+        if left == 0:
+            return ADVANCE_YIELD    # signals: see session.pxi
+        left -= 1
         item = PyList_GET_ITEM(f.items, f.pos)
         f.pos += 1
         if not known_native(s, f, item, &y):
@@ -151,8 +163,6 @@ cdef int set_advance(Session s, Frame* f, PyObject** child) except -1:
         # (Python code may run from here: f.items is the frame's own list,
         # which nothing else can reach, and y is held by it or the memo.)
         PySet_Add(f.dst, y)
-        if signal_check_due(s):
-            return ADVANCE_YIELD
     return ADVANCE_DONE
 
 

@@ -18,7 +18,7 @@ cdef class Session:
 
     cdef bint gc_paused         # this session disabled the cyclic GC
     cdef Py_ssize_t work        # containers and instances made so far
-    cdef size_t ticks           # items and frames walked (signal checks)
+    cdef Py_ssize_t steps       # walk steps since signals were last checked
     cdef Py_ssize_t prescan_misses  # bulk-copy scans that failed in a row
     cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
     cdef bint stack_floor_known     # thread, read when a hook first needs it
@@ -102,24 +102,22 @@ cdef inline int check_gc_running(Session s) except -1:
 # -- signals ------------------------------------------------------------------
 #
 # Native copying never returns to the interpreter's loop, where signals are
-# handled: the walk counts items and frames, and every SIGNAL_CHECK_EVERY of
-# them gives the signal handlers (Python code) a chance to run, so that
-# Ctrl-C interrupts a long copy within a fraction of a millisecond.  The tight
-# item loops hold borrowed items and cached sizes, where no Python code may
-# run: they only count, and return to the walk (ADVANCE_YIELD) to check.
+# handled: the walk counts its steps (and bulk copies count their items), and
+# every SIGNAL_CHECK_STEPS of them the signal handlers (Python code) get a
+# chance to run, so that Ctrl-C interrupts a long copy within a millisecond
+# or so.  The tight item loops hold borrowed items and cached sizes, where no
+# Python code may run: they return to the walk (ADVANCE_YIELD) after at most
+# ITEMS_PER_SLICE items, or after a bulk copy that made a check due.
 
 cdef enum:
-    SIGNAL_CHECK_EVERY = 1 << 14        # a power of two
-
-
-cdef inline bint signal_check_due(Session s) noexcept:
-    s.ticks += 1
-    return (s.ticks & (SIGNAL_CHECK_EVERY - 1)) == 0
+    SIGNAL_CHECK_STEPS = 1 << 12
+    ITEMS_PER_SLICE = 1 << 15
 
 
 cdef int check_signals(Session s) except -1:
     """Run pending signal handlers (a KeyboardInterrupt propagates from
     here and unwinds the walk)."""
+    s.steps = 0
     python_may_run(s)
     return PyErr_CheckSignals()
 

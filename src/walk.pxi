@@ -154,14 +154,29 @@ cdef inline int hand_out(Frame* f, PyObject* item, PyObject** child,
     return ADVANCE_CHILD
 
 
+cdef enum:
+    # What known_or_bulk() found
+    MUST_COPY = 0       # the item goes to the walk
+    KNOWN = 1           # its copy is known
+    BULK_COPIED = 2     # it was copied whole (bulk_copy)
+
+
 cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
     """known_native(), then - for a list or dict of atomic values - a copy
-    made whole (bulk_copy): 1 with *y the item's copy (borrowed), or 0 with
-    f.child_scanned telling whether the bulk copy was tried."""
+    made whole (bulk_copy): KNOWN or BULK_COPIED with *y the item's copy
+    (borrowed), or MUST_COPY with f.child_scanned telling whether the bulk
+    copy was tried."""
     if known_native(s, f, item, y):
-        return 1
+        return KNOWN
     f.child_scanned = bulk_candidate(item)
-    return f.child_scanned and bulk_worth_trying(s, item) and bulk_copy(s, item, y)
+    if f.child_scanned and bulk_worth_trying(s, item) and bulk_copy(s, item, y):
+        return BULK_COPIED
+    return MUST_COPY
+
+
+cdef inline bint signals_due(Session s) noexcept:
+    """After a bulk copy in a tight loop: is a check for signals due?"""
+    return s.steps >= SIGNAL_CHECK_STEPS
 
 
 cdef inline bint bulk_candidate(PyObject* x) noexcept:
@@ -191,10 +206,12 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
         if PyList_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
         y = fc_copy_list_of_atomic(x)
+        s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
     else:
         if PyDict_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
         y = fc_copy_dict_of_atomic(x)
+        s.steps += PyDict_GET_SIZE(x) >> 4
     s.work += 1
     try:
         memo_native_add(s, x, y)
@@ -378,7 +395,8 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 # A large copy: pause from here on.  (Not with a memo that
                 # is not a dict: reading it runs Python code at every item.)
                 paused_here = gc_pause(s)
-            if signal_check_due(s):
+            s.steps += 1
+            if s.steps >= SIGNAL_CHECK_STEPS:
                 check_signals(s)
             advanced = frame_advance(s, &frames[top], &child)
             if advanced == ADVANCE_YIELD:

@@ -24,9 +24,7 @@ LEAK_TOLERANCE = 10
 
 IMPLS = [
     pytest.param("core", marks=[
-        pytest.mark.skipif(_core is None, reason="the compiled core is not built"),
-        pytest.mark.xfail(strict=True, reason="issue 13: the core checks for signals only "
-                          "when Python code runs, so Ctrl-C is seen after the copy ends")]),
+        pytest.mark.skipif(_core is None, reason="the compiled core is not built")]),
     pytest.param("pure"),
 ]
 
