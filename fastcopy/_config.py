@@ -5,7 +5,6 @@ the compiled core cannot be imported."""
 import os
 import sys
 import warnings
-from importlib.machinery import EXTENSION_SUFFIXES
 
 # Every environment variable fastcopy reads, with the values it accepts
 # (documented in the README).  Any other value is warned about and read as
@@ -70,6 +69,15 @@ def no_core_message(exc, package_dir):
     lines = ["fastcopy: the compiled core could not be imported (%s: %s), so "
              "fastcopy runs in its pure-Python mode, at about the speed of "
              "the copy module." % (type(exc).__name__, exc)]
+    if _interpreter_refused(exc):
+        lines.append(
+            "The compiled core is loaded by one interpreter per process: another "
+            "interpreter of this process (a subinterpreter, or the main one) "
+            "imported it first, or this interpreter has its own GIL.  Other "
+            "interpreters use the pure-Python mode; the copies are the same.")
+        lines.append("Set FASTCOPY_PURE=1 in such interpreters to choose it "
+                     "without this warning.")
+        return " ".join(lines)
     others = [name for name in _listdir(package_dir)
               if name.startswith("_core.") and name.endswith((".so", ".pyd"))]
     if others:
@@ -95,6 +103,14 @@ def no_core_message(exc, package_dir):
     return " ".join(lines)
 
 
+def _interpreter_refused(exc):
+    """Was the core refused because of the interpreter it is imported in?
+    (Cython's "Interpreter change detected", or CPython's "does not support
+    loading in subinterpreters".)"""
+    text = str(exc).lower()
+    return "interpreter" in text
+
+
 def _listdir(path):
     try:
         return os.listdir(path)
@@ -105,6 +121,8 @@ def _listdir(path):
 def _compiled_copies_elsewhere(package_dir):
     """fastcopy package folders on sys.path, other than `package_dir`, that
     hold a compiled core importable by this Python."""
+    # Imported here, not at start-up (the autopatch hook imports this module).
+    from importlib.machinery import EXTENSION_SUFFIXES
     found = []
     for entry in sys.path:
         candidate = os.path.join(entry or os.getcwd(), "fastcopy")

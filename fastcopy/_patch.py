@@ -12,12 +12,15 @@ the original code back: the same function objects, with the same code, as
 before.
 """
 
-import contextlib
 import copy as _copy_module
-import threading
 import warnings
 
-_lock = threading.RLock()
+# _thread, not threading: the .pth start-up hook (FASTCOPY_AUTOPATCH) imports
+# this module in every interpreter, and importing threading there costs
+# start-up time and, on 3.10-3.12, made CPython's own test_interpreters hang.
+from _thread import RLock
+
+_lock = RLock()
 
 # The stdlib functions, captured before anyone can patch them.
 _DEEPCOPY = _copy_module.deepcopy
@@ -205,13 +208,31 @@ def patched(copy=False, verify=None):
     return _patched(copy, verify)
 
 
-@contextlib.contextmanager
-def _patched(copy, verify):
-    with _lock:
-        was = (_is_patched(_DEEPCOPY), _is_patched(_COPY), _verify)
-        patch(copy=copy, verify=verify)
-    try:
-        yield
-    finally:
+class _patched:
+    """patched()'s context manager (a class: contextlib is not imported at
+    start-up)."""
+
+    def __init__(self, copy, verify):
+        self._args = (copy, verify)
+        self._was = None
+
+    def __enter__(self):
+        copy, verify = self._args
         with _lock:
-            _apply(*was)
+            self._was = (_is_patched(_DEEPCOPY), _is_patched(_COPY), _verify)
+            patch(copy=copy, verify=verify)
+
+    def __exit__(self, *exc_info):
+        with _lock:
+            _apply(*self._was)
+        return False
+
+    def __call__(self, func):
+        """As a decorator: func runs patched."""
+        import functools
+
+        @functools.wraps(func)
+        def run_patched(*args, **kwargs):
+            with _patched(*self._args):
+                return func(*args, **kwargs)
+        return run_patched

@@ -113,14 +113,21 @@ cdef inline int dict_fetch(Frame* f, PyObject** k, PyObject** v) except -1:
     0 at the end.  With the checks of dict iteration, so a hook that resizes
     the dict gets the stdlib's RuntimeError."""
     if PyDict_GET_SIZE(f.src) != f.size:
-        f.size = -1                 # like the stdlib iterator: stays broken
-        raise RuntimeError("dictionary changed size during iteration")
+        return dict_changed(f, True)
     if not PyDict_Next(f.src, &f.pos, k, v):
         return 0
     if f.left == 0:
-        raise RuntimeError("dictionary keys changed during iteration")
+        return dict_changed(f, False)
     f.left -= 1
     return 1
+
+
+cdef int dict_changed(Frame* f, bint size) except -1:
+    # (Out of line: keeps dict_fetch small enough to be inlined.)
+    if size:
+        f.size = -1                 # like the stdlib iterator: stays broken
+        raise RuntimeError("dictionary changed size during iteration")
+    raise RuntimeError("dictionary keys changed during iteration")
 
 
 cdef inline int dict_hand_out_value(Frame* f, PyObject* k, PyObject* v, PyObject** child,

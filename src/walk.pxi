@@ -166,6 +166,13 @@ cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y)
     made whole (bulk_copy): KNOWN or BULK_COPIED with *y the item's copy
     (borrowed), or MUST_COPY with f.child_scanned telling whether the bulk
     copy was tried."""
+    if is_hot_atomic(Py_TYPE(item)):
+        y[0] = item                 # (the most frequent case first, inlined)
+        return KNOWN
+    return known_or_bulk_other(s, f, item, y)
+
+
+cdef int known_or_bulk_other(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
     if known_native(s, f, item, y):
         return KNOWN
     f.child_scanned = bulk_candidate(item)

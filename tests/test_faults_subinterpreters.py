@@ -33,9 +33,6 @@ def test_the_copy_works_in_every_interpreter(reports):
     assert not bad, "copies unlike the stdlib's in: %s" % bad
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: only the first interpreter gets the "
-                   "compiled core; the others get the pure twin with a warning that blames "
-                   "the build ('built for another Python or platform') and says to rebuild")
 def test_every_interpreter_gets_the_core_or_a_warning_saying_why(reports):
     for r in reports:
         if r["compiled"]:
