@@ -40,10 +40,7 @@ IMPL_NAMES = [
 
 # -- a key's __eq__ runs while the core looks for "__deepcopy__" --------------
 
-# An Enum member (its class's __deepcopy__ returns self) holds, in its own
-# __dict__, a key that collides with "__deepcopy__" and whose __eq__ clears
-# the list being copied: the stdlib's getattr(member, "__deepcopy__") runs it.
-ENUM_CLEARS_LIST = """
+ENUM_PRELUDE = """
 import copy, enum
 
 class Color(enum.Enum):
@@ -59,6 +56,12 @@ class Clears:
             Clears.armed = False
             TARGET.clear()
         return False
+"""
+
+# An Enum member (its class's __deepcopy__ returns self) holds, in its own
+# __dict__, a key that collides with "__deepcopy__" and whose __eq__ clears
+# the list being copied: the stdlib's getattr(member, "__deepcopy__") runs it.
+ENUM_CLEARS_LIST = ENUM_PRELUDE + """
 
 def make():
     # Fresh objects around the members, so freed memory gets reused.
@@ -86,22 +89,7 @@ def test_enum_member_with_colliding_key_clears_the_list(impl_name):
 
 
 # The same with the Enum members as dict keys, and the dict cleared.
-ENUM_KEYS_CLEAR_DICT = """
-import copy, enum
-
-class Color(enum.Enum):
-    RED = 1
-    GREEN = 2
-
-class Clears:
-    armed = False
-    def __hash__(self):
-        return hash("__deepcopy__")
-    def __eq__(self, other):
-        if Clears.armed:
-            Clears.armed = False
-            TARGET.clear()
-        return False
+ENUM_KEYS_CLEAR_DICT = ENUM_PRELUDE + """
 
 for f in (copy.deepcopy, impl.deepcopy):
     f({Color.RED: 1, Color.GREEN: [2]})
