@@ -60,6 +60,14 @@ pytestmark = [
     pytest.mark.skipif(not HAVE_NOMEMORY,
                        reason="this CPython build has no _testcapi.set_nomemory "
                               "(_testcapi is not shipped with it)"),
+    # 3.10: with allocations failing inside Python code that C code called,
+    # the interpreter aborts ("Cannot recover from MemoryErrors while
+    # normalizing exceptions") or loses the exception ("_PyEval_EvalFrameDefault
+    # returned NULL without setting an exception"); the probe above does not
+    # reach those paths.  The sweep runs on 3.11 and 3.14+ (and under ASan).
+    pytest.mark.skipif(sys.version_info[:2] == (3, 10),
+                       reason="CPython 3.10 aborts or loses exceptions under injected "
+                              "allocation failures in Python code called from C"),
     pytest.mark.skipif(not CPYTHON_SURVIVES,
                        reason="this CPython (%s) crashes by itself when an allocation "
                               "fails while C code calls a Python function (probe: "
