@@ -146,6 +146,11 @@ def _set_patch_vectorcall(str name, func, impl):
         fast = <void*>deepcopy_fastcall
     elif impl is copy_entry and which == FC_ENTRY_COPY:
         fast = <void*>copy_fastcall
+    if fast == NULL:
+        # Another impl (verify mode's) counts the trampoline's frame in the
+        # stack levels of its warnings: it keeps the trampoline.
+        fc_clear_patch_vectorcall(which)
+        return
     fc_set_patch_vectorcall(which, <PyObject*>func, <PyObject*>impl, fast)
 
 
