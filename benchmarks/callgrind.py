@@ -2,13 +2,17 @@
 for comparing two builds of the core (or two implementations), unaffected by
 the machine's load.
 
-    python -m benchmarks.callgrind [--impl fastcopy|copium|stdlib] [--only SUBSTR,...]
-                                   [--json FILE]
+    python -m benchmarks.callgrind [--impl fastcopy|copium|stdlib] [--patched]
+                                   [--only SUBSTR,...] [--json FILE]
 
 Each case runs in two child processes under callgrind, which copy the same
 object N and 2N times after the same warm-up; the difference of their totals
 divided by N is the cost of one copy, start-up and set-up cancelled out.
 The hash seed is fixed, so the same build gives the same count.
+
+--patched: copy through copy.deepcopy with the implementation patched in
+(fastcopy.patch(), copium.patch.enable(); the stdlib unpatched), the way
+libraries calling copy.deepcopy get it.
 """
 
 import argparse
@@ -33,27 +37,85 @@ CASES = {
     "dataclass_1e3": 10, "dataclass_slots_1e3": 10,
     "reduce_1e3": 10, "getstate_1e3": 10, "deepcopy_hook_1e3": 10,
     "stdlib_types_1e3": 5, "deep_nest_200": 50,
+    # Per-call cost: atoms, empty containers, types that copy themselves.
+    "str": 2000, "empty_list": 2000, "empty_dict": 2000, "empty_tuple": 2000,
+    "empty_set": 2000, "dict_atomic_3": 2000, "re_pattern": 2000, "decimal": 2000,
+    "fraction": 2000, "bytearray": 2000, "array": 1000, "hook_1": 1000,
+    "hook_dict_1": 500, "hook_dict_copy_100": 10,
 }
 
-# Objects for the per-call cases, not in fastcopy._shapes.
-EXTRA = {"none": "None", "int": "12345"}
+HOOKS = r"""
+import copy as _copy
+
+
+class Hook:
+    def __init__(self, v):
+        self.v = v
+
+    def __deepcopy__(self, memo):
+        return Hook(self.v)
+
+
+class DictHook:
+    def __init__(self, i):
+        self.name = "s%d" % i
+        self.values = list(range(10))
+        self.options = {"a": [1, 2], "b": {"c": i}}
+
+    def __deepcopy__(self, memo):
+        new = DictHook.__new__(DictHook)
+        new.__dict__.update(_copy.deepcopy(self.__dict__, memo))
+        return new
+"""
+
+# Objects for the per-call cases, not in fastcopy._shapes: setup code that
+# binds x.
+EXTRA = {
+    "none": "x = None",
+    "int": "x = 12345",
+    "str": "x = 'some text'",
+    "empty_list": "x = []",
+    "empty_dict": "x = {}",
+    "empty_tuple": "x = ()",
+    "empty_set": "x = set()",
+    "dict_atomic_3": "x = {'a': 1, 'b': 2.0, 'c': None}",
+    "re_pattern": "import re; x = re.compile('a+b')",
+    "decimal": "import decimal; x = decimal.Decimal('1.25')",
+    "fraction": "import fractions; x = fractions.Fraction(3, 4)",
+    "bytearray": "x = bytearray(b'0123456789')",
+    "array": "import array; x = array.array('i', range(10))",
+    # A hook that does not use the memo, and one that hands it on (a dict
+    # memo then), the way many libraries write __deepcopy__.
+    "hook_1": HOOKS + "x = Hook(1)",
+    "hook_dict_1": HOOKS + "x = DictHook(1)",
+    "hook_dict_copy_100": HOOKS + "x = [DictHook(i) for i in range(100)]",
+}
 
 CHILD = r"""
 import sys
 sys.path.insert(0, {root!r})
 from fastcopy._shapes import CASES
-name, impl, n = {name!r}, {impl!r}, {n}
+name, impl, n, patched = {name!r}, {impl!r}, {n}, {patched!r}
+import copy
 if impl == "fastcopy":
     import fastcopy
     assert fastcopy.__compiled__, "compiled core missing"
     f = fastcopy.deepcopy
+    if patched:
+        fastcopy.patch()
 elif impl == "copium":
     import copium
     f = copium.deepcopy
+    if patched:
+        import copium.patch
+        copium.patch.enable()
 else:
-    import copy
     f = copy.deepcopy
-x = {extra} if name in {extra_names!r} else CASES[name][1]()
+if patched:
+    f = copy.deepcopy
+{extra}
+if name not in {extra_names!r}:
+    x = CASES[name][1]()
 
 
 def run(f, x, n):
@@ -82,14 +144,14 @@ def total_instructions(code, workdir):
     raise RuntimeError("no total in callgrind output")
 
 
-def per_copy(name, impl, root):
+def per_copy(name, impl, root, patched=False):
     n = CASES[name]
-    extra = EXTRA.get(name, "None")
+    extra = EXTRA.get(name, "")
     totals = []
     with tempfile.TemporaryDirectory(prefix="fastcopy-callgrind-") as tmp:
         for count in (n, 2 * n):
             code = CHILD.format(root=root, name=name, impl=impl, n=count,
-                                extra=extra, extra_names=tuple(EXTRA))
+                                patched=patched, extra=extra, extra_names=tuple(EXTRA))
             totals.append(total_instructions(code, tmp))
     return (totals[1] - totals[0]) / n
 
@@ -97,6 +159,8 @@ def per_copy(name, impl, root):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--impl", default="fastcopy", choices=["fastcopy", "copium", "stdlib"])
+    parser.add_argument("--patched", action="store_true",
+                        help="copy through copy.deepcopy, patched")
     parser.add_argument("--only", help="cases whose name contains one of these (comma-separated)")
     parser.add_argument("--json", help="also write the counts to this file")
     args = parser.parse_args(argv)
@@ -106,16 +170,20 @@ def main(argv=None):
     names = list(CASES)
     if args.only:
         wanted = args.only.split(",")
-        names = [n for n in names if any(w in n for w in wanted)]
+        # A case's own name selects it alone; other words select by substring.
+        names = [n for n in names
+                 if n in wanted or any(w in n for w in wanted if w not in CASES)]
     results = {}
-    print("%-22s %14s  (%s, Python %s)" % ("case", "instr/copy", args.impl,
-                                           sys.version.split()[0]))
+    print("%-22s %14s  (%s%s, Python %s)" % ("case", "instr/copy", args.impl,
+                                             " patched" if args.patched else "",
+                                             sys.version.split()[0]))
     for name in names:
-        results[name] = per_copy(name, args.impl, root)
+        results[name] = per_copy(name, args.impl, root, args.patched)
         print("%-22s %14.0f" % (name, results[name]), flush=True)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"impl": args.impl, "python": sys.version.split()[0],
+            json.dump({"impl": args.impl, "patched": args.patched,
+                       "python": sys.version.split()[0],
                        "instructions_per_copy": results}, f, indent=1)
 
 

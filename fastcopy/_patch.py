@@ -10,6 +10,12 @@ its code: nothing is added to the copy module's globals or to the function's
 defaults, so signature and introspection stay the stdlib's.  unpatch() puts
 the original code back: the same function objects, with the same code, as
 before.
+
+On 3.12+ with the compiled core, the patched functions' vectorcall slot is
+also pointed at the core (PyFunction_SetVectorcall): positional calls - the
+frequent shape - then skip the trampoline's Python frame; keyword calls
+still run the trampoline.  unpatch() puts the function's own vectorcall
+back.
 """
 
 import copy as _copy_module
@@ -96,13 +102,32 @@ def _impl_for(name, state):
     return impl
 
 
+def _vectorcall_core():
+    """The compiled core, if it can route a patched function's calls (3.12+)."""
+    import fastcopy
+    if not fastcopy.__compiled__:
+        return None
+    from . import _core
+    return _core if getattr(_core, "CAN_PATCH_VECTORCALL", False) else None
+
+
+def _name(func):
+    return "deepcopy" if func is _DEEPCOPY else "copy"
+
+
 def _patch_function(func, impl):
     code = _trampoline(func, impl)
     func.__code__ = code
     _patched_with[func] = (code, impl)
+    core = _vectorcall_core()
+    if core is not None:
+        core._set_patch_vectorcall(_name(func), func, impl)
 
 
 def _unpatch_function(func):
+    core = _vectorcall_core()
+    if core is not None:
+        core._clear_patch_vectorcall(_name(func))
     code, kwdefaults = _ORIGINAL[func]
     func.__code__ = code
     func.__kwdefaults__ = kwdefaults

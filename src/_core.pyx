@@ -15,6 +15,7 @@
 #   instances.pxi   a native path for instances of plain classes
 #   protocol.pxi    hooks, the reduce protocol and reconstruction
 #   shallow.pxi     copy.copy
+#   entry.pxi       the entry points as built-in functions; patched calls
 # The C helpers are in fastcopy_helpers.h (one header per concern under
 # src/helpers/; every private CPython layout read is in cpython_internals.h).
 # fastcopy/_pure.py is the pure-Python twin of all of it.
@@ -42,6 +43,7 @@ include "types.pxi"
 include "instances.pxi"
 include "protocol.pxi"
 include "shallow.pxi"
+include "entry.pxi"
 
 
 # Per-type answers about the dispatch tables are kept with an epoch that
@@ -53,27 +55,7 @@ fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_tabl
 
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
-    cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
-    cdef int kind = K_NONE
-    cdef Session s
-    if not copy_rules_intact():
-        return stdlib_deepcopy(x, memo)
-    if memo is None:
-        # The dispatcher's steps (dispatch.pxi) with a memo that is still
-        # empty, answered before a session is made: atomic objects and
-        # tuples of them are their own copies, ...
-        if is_deep_atomic(tp) or (tp == T_TUPLE and atomic_tuple(<PyObject*>x, 0)):
-            return x
-        # ... a list of values that are their own copies is copied in bulk.
-        if tp == T_LIST and all_own_copies_list(<PyObject*>x):
-            return steal(fc_copy_list_of_atomic(<PyObject*>x))
-        s = native_session()
-        if route_unknown(tp, &kind) == ROUTE_WALK:
-            return steal(walk(s, <PyObject*>x, kind, True))
-        return deep_other(s, x)
-    if ATOMIC_BEFORE_MEMO and is_deep_atomic(tp):
-        return x                    # step 1 (3.14+), before a session is made
-    return deep_any(mapping_session(memo), x)
+    return deepcopy_call(x, memo)
 
 
 def _is_plain_type(cls):
@@ -97,3 +79,8 @@ def _type_tables():
         "memo_read_by_contains": MEMO_READ_BY_CONTAINS,
         "frozendict": <object>T_FROZENDICT if T_FROZENDICT != NULL else None,
     }
+
+
+# The public entry points are built-in functions (entry.pxi); the def
+# functions above parse the call shapes those do not answer themselves.
+install_entries(globals())

@@ -107,3 +107,20 @@ cdef extern from "fastcopy_helpers.h":
     int fc_update_dict_of_atomic(PyObject* into, PyObject* d) except -1
     PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen) except NULL
     PyObject* fc_frozendict_new(PyObject* d) except NULL
+
+cdef extern from "fastcopy_helpers.h":
+    # entry.h: the public entry points, the patched functions' vectorcall
+    int FC_ENTRY_DEEPCOPY
+    int FC_ENTRY_COPY
+    bint FC_CAN_SET_VECTORCALL
+    PyObject* fc_make_entry(int which, void* impl, PyObject* self,
+                            PyObject* module_name) except NULL
+    int fc_set_patch_vectorcall(int which, PyObject* func, PyObject* impl,
+                                void* fast) except -1
+    void fc_clear_patch_vectorcall(int which)
+    PyObject* PyObject_Vectorcall(PyObject* f, PyObject** args, size_t nargsf,
+                                  PyObject* kwnames) except NULL
+    PyObject* PyByteArray_FromStringAndSize(const char* s, Py_ssize_t n) except NULL
+    char* PyByteArray_AS_STRING(PyObject* o)
+    Py_ssize_t PyByteArray_GET_SIZE(PyObject* o)
+    Py_ssize_t PySet_GET_SIZE(PyObject* o)

@@ -18,5 +18,6 @@
 #include "helpers/dispatch_watch.h"      /* the dispatch-table epoch */
 #include "helpers/type_slots.h"          /* type-slot checks, address hash */
 #include "helpers/bulk_copy.h"           /* GC-off whole-container copies */
+#include "helpers/entry.h"               /* built-in entry points, patched vectorcall */
 
 #endif

@@ -62,6 +62,8 @@ cdef object deep_other_unguarded(Session s, object x):
         if info == NULL:
             python_may_run(s)       # working out the verdict runs Python code
             info = type_info(tp)
+        # No copier in copy._deepcopy_dispatch (own_copy() relies on it).
+        info.self_epoch = epoch
         registered = in_dispatch_table(tp)      # has a copyreg reductor
         if not registered:
             info.dispatch_epoch = epoch
@@ -81,19 +83,21 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
     protocol."""
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     cdef object y
-    if s.memo_mode == MEMO_NATIVE and not registered:
-        if info.kind == KIND_PLAIN:
-            y = deep_plain(s, x, info)
-            if y is not NotImplemented:
-                return y
-        elif info.kind == KIND_SELF and fc_instance_dict_surely_lacks(
-                <PyObject*>x, <PyObject*>"__deepcopy__"):
-            return x                # what its __deepcopy__ would return
+    # A known "return self" __deepcopy__ comes before copyreg (registered)
+    # and leaves the memo alone: the memo's mode does not matter either (a
+    # mapping memo was read before this).
+    if info.kind == KIND_SELF and fc_instance_dict_surely_lacks(
+            <PyObject*>x, <PyObject*>"__deepcopy__"):
+        return x                    # what its __deepcopy__ would return
+    if s.memo_mode == MEMO_NATIVE and not registered and info.kind == KIND_PLAIN:
+        y = deep_plain(s, x, info)
+        if y is not NotImplemented:
+            return y
     # From here on Python code may run (attribute hooks, __deepcopy__,
     # the reduce protocol).
     python_may_run(s)
     check_gc_running(s)
-    if (s.memo_mode == MEMO_NATIVE and not registered and info.kind == KIND_SELF
+    if (info.kind == KIND_SELF
             and not instance_overrides(<PyObject*>x, <PyObject*>"__deepcopy__")):
         # The same answer, found by a lookup that may create x's dict or
         # call a key's __eq__ (x is held by the caller meanwhile).

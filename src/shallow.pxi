@@ -4,6 +4,11 @@
 
 def copy(x):
     """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
+    return shallow_copy(x)
+
+
+cdef object shallow_copy(object x):
+    """copy(x): what both entry points (entry.pxi) call."""
     cdef PyTypeObject* tp = Py_TYPE(<PyObject*>x)
     if not copy_rules_intact():
         return stdlib_copy(x)

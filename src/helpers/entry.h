@@ -1,0 +1,146 @@
+/* The public entry points as built-in functions (METH_FASTCALL |
+   METH_KEYWORDS), and the vectorcall slot of the patched stdlib functions.
+
+   A Cython def function is a cyfunction: the interpreter never specialises
+   a call to it, and its keyword-capable argument parsing runs before any of
+   the function's code.  A built-in function with METH_FASTCALL gets the
+   interpreter's specialised call and hands over the argument array as it
+   is: the core answers the frequent shapes (one or two positional
+   arguments) itself and passes anything else to the def function, whose
+   parsing (and error messages) stay Cython's. */
+#ifndef FASTCOPY_ENTRY_H
+#define FASTCOPY_ENTRY_H
+
+typedef PyObject *(*fc_fastcall_t)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+
+enum { FC_ENTRY_DEEPCOPY = 0, FC_ENTRY_COPY = 1 };
+
+/* The texts before "--" are the signatures inspect.signature() reads
+   (__text_signature__); __doc__ is the rest. */
+static PyMethodDef fc_entry_defs[2] = {
+    {"deepcopy", NULL, METH_FASTCALL | METH_KEYWORDS,
+     "deepcopy(x, memo=None)\n--\n\n"
+     "Deep copy operation on arbitrary Python objects (as copy.deepcopy)."},
+    {"copy", NULL, METH_FASTCALL | METH_KEYWORDS,
+     "copy(x)\n--\n\n"
+     "Shallow copy operation on arbitrary Python objects (as copy.copy)."},
+};
+
+/* A new built-in function for entry `which`, calling `impl`. */
+static PyObject *fc_make_entry(int which, void *impl, PyObject *self, PyObject *module_name)
+{
+    PyMethodDef *def = &fc_entry_defs[which];
+    def->ml_meth = (PyCFunction)(void (*)(void))impl;
+    return PyCFunction_NewEx(def, self, module_name);
+}
+
+/* -- patched stdlib functions (3.12+) ------------------------------------
+
+   copy.deepcopy patched: its code is the trampoline of fastcopy/_patch.py
+   (so introspection and odd call shapes - keywords, the private _nil
+   argument - behave as before), and on 3.12+ its vectorcall slot sends the
+   frequent shapes straight to the core, without the trampoline's Python
+   frame.  The interpreter runs a function's code inline only while its
+   vectorcall is the default one (and PyFunction_SetVectorcall clears the
+   version the specialiser checks), so every call comes here. */
+
+#define FC_CAN_SET_VECTORCALL FC_AT_LEAST(FC_PY_3_12)
+
+typedef struct {
+    PyObject *func;             /* the patched function (NULL: not patched) */
+    PyObject *impl;             /* what its trampoline calls (strong) */
+    fc_fastcall_t fast;         /* impl's C function when impl is the core's
+                                   own entry, else NULL */
+    vectorcallfunc original;    /* the vectorcall to restore */
+    Py_ssize_t max_fast_args;   /* positional arguments passed on as they are */
+} fc_patch_slot;
+
+#if FC_CAN_SET_VECTORCALL
+static fc_patch_slot fc_patch_slots[2];
+
+static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
+                                        PyObject *const *args, size_t nargsf,
+                                        PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *impl, *result;
+    if (kwnames == NULL && nargs >= 1 && nargs <= p->max_fast_args && p->impl != NULL) {
+        if (p->fast != NULL)
+            return p->fast(NULL, args, nargs, NULL);
+        /* A reference of our own: unpatching (in a hook, or another thread)
+           may drop the slot's meanwhile. */
+        impl = p->impl;
+        Py_INCREF(impl);
+        result = PyObject_Vectorcall(impl, args, nargs, NULL);
+        Py_DECREF(impl);
+        return result;
+    }
+    return p->original(callable, args, nargsf, kwnames);
+}
+
+static PyObject *fc_patched_deepcopy(PyObject *callable, PyObject *const *args,
+                                     size_t nargsf, PyObject *kwnames)
+{
+    return fc_patched_call(&fc_patch_slots[FC_ENTRY_DEEPCOPY], callable, args, nargsf, kwnames);
+}
+
+static PyObject *fc_patched_copy(PyObject *callable, PyObject *const *args,
+                                 size_t nargsf, PyObject *kwnames)
+{
+    return fc_patched_call(&fc_patch_slots[FC_ENTRY_COPY], callable, args, nargsf, kwnames);
+}
+
+#endif
+
+/* Route the calls of func (a Python function whose code already is the
+   trampoline) to impl.  0 on success, -1 with an exception set. */
+static int fc_set_patch_vectorcall(int which, PyObject *func, PyObject *impl, void *fast)
+{
+#if FC_CAN_SET_VECTORCALL
+    fc_patch_slot *p = &fc_patch_slots[which];
+    vectorcallfunc mine = which == FC_ENTRY_DEEPCOPY ? fc_patched_deepcopy : fc_patched_copy;
+    PyObject *old_impl = p->impl;
+    if (!PyFunction_Check(func)) {
+        PyErr_SetString(PyExc_TypeError, "fastcopy: not a Python function");
+        return -1;
+    }
+    if (p->func != NULL && p->func != func) {
+        PyErr_SetString(PyExc_RuntimeError, "fastcopy: another function is patched");
+        return -1;
+    }
+    if (p->func == NULL || PyVectorcall_Function(func) != mine)
+        p->original = PyVectorcall_Function(func);
+    Py_INCREF(impl);
+    p->impl = impl;
+    p->fast = (fc_fastcall_t)fast;
+    p->max_fast_args = which == FC_ENTRY_DEEPCOPY ? 2 : 1;
+    p->func = func;
+    Py_XDECREF(old_impl);
+    PyFunction_SetVectorcall((PyFunctionObject *)func, mine);
+    return 0;
+#else
+    (void)which; (void)func; (void)impl; (void)fast;
+    PyErr_SetString(PyExc_NotImplementedError, "fastcopy: vectorcall patching needs 3.12+");
+    return -1;
+#endif
+}
+
+/* Undo fc_set_patch_vectorcall (nothing to do if it was not set). */
+static void fc_clear_patch_vectorcall(int which)
+{
+#if FC_CAN_SET_VECTORCALL
+    fc_patch_slot *p = &fc_patch_slots[which];
+    PyObject *impl = p->impl;
+    if (p->func == NULL)
+        return;
+    PyFunction_SetVectorcall((PyFunctionObject *)p->func, p->original);
+    p->func = NULL;
+    p->fast = NULL;
+    p->impl = NULL;
+    Py_XDECREF(impl);
+#else
+    (void)which;
+#endif
+}
+
+#endif
