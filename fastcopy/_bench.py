@@ -60,22 +60,37 @@ def _time(func, x, number):
     return (time.perf_counter() - t0) / number
 
 
-def time_case(x, impls, rounds, target):
+def time_case(x, impls, rounds, target, setup=None):
     """Time each implementation on x.  Returns ({name: {"best", "median"}}
-    in seconds per copy, {name: error} for those that could not copy x)."""
+    in seconds per copy, {name: error} for those that could not copy x).
+
+    setup: {name: function()} run (untimed) before each timing of that
+    implementation - to switch a global mode such as patching or a peer's
+    configuration - and before its trial call and calibration."""
+    setup = setup or {}
+
+    def prepare(name):
+        if name in setup:
+            setup[name]()
+
     working, failed = [], {}
     for name, func in impls:
         try:
+            prepare(name)
             func(x)
         except Exception as exc:
             failed[name] = _describe(exc)
         else:
             working.append((name, func))
-    numbers = {name: _calibrate(func, x, target) for name, func in working}
+    numbers = {}
+    for name, func in working:
+        prepare(name)
+        numbers[name] = _calibrate(func, x, target)
     samples = {name: [] for name, _ in working}
     gc.collect()
     for _ in range(rounds):
         for name, func in working:          # interleaved
+            prepare(name)
             samples[name].append(_time(func, x, numbers[name]))
     times = {name: {"best": min(s), "median": statistics.median(s)}
              for name, s in samples.items()}
