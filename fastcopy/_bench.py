@@ -73,19 +73,23 @@ def time_case(x, impls, rounds, target, setup=None):
         if name in setup:
             setup[name]()
 
-    working, failed = [], {}
+    working, failed, numbers = [], {}, {}
     for name, func in impls:
         try:
             prepare(name)
+            t0 = time.perf_counter()
             func(x)
+            elapsed = time.perf_counter() - t0
         except Exception as exc:
             failed[name] = _describe(exc)
         else:
             working.append((name, func))
-    numbers = {}
+            if elapsed >= target / 4:       # slow enough: the trial call calibrates
+                numbers[name] = max(1, round(target / elapsed))
     for name, func in working:
-        prepare(name)
-        numbers[name] = _calibrate(func, x, target)
+        if name not in numbers:
+            prepare(name)
+            numbers[name] = _calibrate(func, x, target)
     samples = {name: [] for name, _ in working}
     gc.collect()
     for _ in range(rounds):
