@@ -255,8 +255,18 @@ def summarize(rows):
 def versions():
     import fastcopy
     out = {"python": sys.version.split()[0]}
-    out["fastcopy"] = "%s (%s)" % (fastcopy.__version__,
-                                   "compiled" if fastcopy.__compiled__ else "pure")
+    kind = "pure"
+    if fastcopy.__compiled__:
+        from fastcopy._cli import _build_info
+        kind = "compiled, %s" % ((_build_info() or {}).get("kind") or "build unknown")
+    out["fastcopy"] = "%s (%s)" % (fastcopy.__version__, kind)
+    try:
+        import subprocess
+        out["commit"] = subprocess.run(
+            ["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True,
+            text=True, timeout=10).stdout.strip() or "unknown"
+    except Exception:
+        out["commit"] = "unknown"
     try:
         from importlib.metadata import version
         out["copium"] = version("copium")
@@ -281,7 +291,7 @@ def write_results(rows, skipped, path, args, elapsed):
         "",
         "- machine: %s, %s, %d cores" % (platform.machine(), platform.platform(), os.cpu_count()),
         "- Python %s; fastcopy %s; copium %s" % (v["python"], v["fastcopy"], v["copium"]),
-        "- date: %s" % time.strftime("%Y-%m-%d"),
+        "- date: %s; commit %s" % (time.strftime("%Y-%m-%d"), v["commit"]),
     ]
     if skipped:
         body.append("- skipped: " + "; ".join("%s (%s)" % kv for kv in skipped.items()))
