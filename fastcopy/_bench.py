@@ -60,22 +60,41 @@ def _time(func, x, number):
     return (time.perf_counter() - t0) / number
 
 
-def time_case(x, impls, rounds, target):
+def time_case(x, impls, rounds, target, setup=None):
     """Time each implementation on x.  Returns ({name: {"best", "median"}}
-    in seconds per copy, {name: error} for those that could not copy x)."""
-    working, failed = [], {}
+    in seconds per copy, {name: error} for those that could not copy x).
+
+    setup: {name: function()} run (untimed) before each timing of that
+    implementation - to switch a global mode such as patching or a peer's
+    configuration - and before its trial call and calibration."""
+    setup = setup or {}
+
+    def prepare(name):
+        if name in setup:
+            setup[name]()
+
+    working, failed, numbers = [], {}, {}
     for name, func in impls:
         try:
+            prepare(name)
+            t0 = time.perf_counter()
             func(x)
+            elapsed = time.perf_counter() - t0
         except Exception as exc:
             failed[name] = _describe(exc)
         else:
             working.append((name, func))
-    numbers = {name: _calibrate(func, x, target) for name, func in working}
+            if elapsed >= target / 4:       # slow enough: the trial call calibrates
+                numbers[name] = max(1, round(target / elapsed))
+    for name, func in working:
+        if name not in numbers:
+            prepare(name)
+            numbers[name] = _calibrate(func, x, target)
     samples = {name: [] for name, _ in working}
     gc.collect()
     for _ in range(rounds):
         for name, func in working:          # interleaved
+            prepare(name)
             samples[name].append(_time(func, x, numbers[name]))
     times = {name: {"best": min(s), "median": statistics.median(s)}
              for name, s in samples.items()}
