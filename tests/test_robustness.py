@@ -156,10 +156,13 @@ def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
     deep = _chain(cls, 100_000)      # built and freed on the main thread
     short = _chain(cls, 10)
     outcome = {}
+    copies = []
 
     def work():
         try:
-            impl.deepcopy(deep)
+            # Kept: freed on the main thread (CPython 3.13.0 itself crashes
+            # freeing a 100,000-deep chain of instances on a small stack).
+            copies.append(impl.deepcopy(deep))
             outcome["deep"] = "copied"
         except RecursionError:
             outcome["deep"] = "RecursionError"
@@ -172,6 +175,7 @@ def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
     expected = "copied" if cls is _Node and _is_core(impl) else "RecursionError"
     assert outcome == {"deep": expected, "short": cls.__name__}
     deep = None                     # freed here, on the main thread
+    copies.clear()
     gc.collect()
 
 
@@ -393,15 +397,20 @@ def test_plain_instance_chains_copy_at_any_depth(cls, stack):
     deep = _chain(cls, 100_000)
     small = _chain(cls, 5)
     result = []
+    copies = []
 
     def work():
-        result.append(_chain_depth(impls._core.deepcopy(deep)))
+        # The copy is freed on the main thread (CPython 3.13.0 itself
+        # crashes freeing a 100,000-deep chain of instances on a small stack).
+        copies.append(impls._core.deepcopy(deep))
+        result.append(_chain_depth(copies[0]))
 
     if stack is None:
         work()
     else:
         _in_thread(work, stack)
     assert result == [100_000]
+    copies.clear()
     y = impls._core.deepcopy(small)
     assert _chain_depth(y) == 5 and type(y) is cls and y is not small
     if cls is not _Node:
