@@ -9,9 +9,8 @@ sweep runs three times and the total reference count must not grow.
 
 Needs _testcapi.set_nomemory (CPython builds that ship _testcapi)."""
 
-import subprocess
+import os
 import sys
-import textwrap
 
 import pytest
 
@@ -25,35 +24,12 @@ try:
 except ImportError:
     HAVE_NOMEMORY = False
 
-# Some CPython releases crash by themselves when an allocation fails while C
-# code calls a function written in Python (3.12.1 and 3.13.0 do; 3.10, 3.11,
-# 3.14 and 3.15 releases tested do not): the core calls hooks that way, so
-# there a crash says nothing about fastcopy.  Told by a probe without it.
-CPYTHON_PROBE = """
-import _testcapi
-def f(x):
-    return [x, x]
-for n in range(40):
-    for stop in (n + 1, 0):
-        _testcapi.set_nomemory(n, stop)
-        try:
-            list(map(f, range(50)))
-        except MemoryError:
-            pass
-        finally:
-            _testcapi.remove_mem_hooks()
-"""
-
-
-def _cpython_survives_allocation_failures():
-    if not HAVE_NOMEMORY:
-        return True
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(CPYTHON_PROBE)],
-                          capture_output=True, timeout=120)
-    return proc.returncode == 0
-
-
-CPYTHON_SURVIVES = _cpython_survives_allocation_failures()
+# CPython releases seen to crash by themselves under injected allocation
+# failures, without fastcopy: 3.13.0 segfaults calling a frozen slotted
+# dataclass's __getstate__ through map() while allocations fail, and 3.12.1
+# did too (not every run: it depends on the heap's layout); on such releases
+# a crash of the sweep says nothing about fastcopy.
+FRAGILE_RELEASES = {(3, 12, 1), (3, 13, 0)}
 
 pytestmark = [
     pytest.mark.skipif(_core is None, reason="the compiled core is not built"),
@@ -68,11 +44,9 @@ pytestmark = [
     pytest.mark.skipif(sys.version_info[:2] == (3, 10),
                        reason="CPython 3.10 aborts or loses exceptions under injected "
                               "allocation failures in Python code called from C"),
-    pytest.mark.skipif(not CPYTHON_SURVIVES,
-                       reason="this CPython (%s) crashes by itself when an allocation "
-                              "fails while C code calls a Python function (probe: "
-                              "list(map(f, ...)) under _testcapi.set_nomemory)"
-                              % sys.version.split()[0]),
+    pytest.mark.skipif(tuple(sys.version_info[:3]) in FRAGILE_RELEASES,
+                       reason="CPython %s crashes by itself under injected allocation "
+                              "failures (reproduced without fastcopy)" % sys.version.split()[0]),
 ]
 
 # Bounds per case and operation (a json_docs deepcopy reaches ~550
@@ -84,7 +58,12 @@ ROUNDS = 3 if IS_DEBUG_BUILD else 1
 LEAK_TOLERANCE = 10     # references over a whole sweep, all injections
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+# FASTCOPY_FAULT_SAMPLE=N: every N-th case only (for a slow interpreter, such
+# as a debug build under .ci/run: the leak check there does 3 sweeps a case).
+SAMPLE = int(os.environ.get("FASTCOPY_FAULT_SAMPLE", "1"))
+
+
+@pytest.mark.parametrize("case", sorted(CASES)[::SAMPLE])
 def test_allocation_failures(case):
     res = run_attack("nomemory", case, "core", MAX_PER_OP, TIME_BUDGET, ROUNDS, timeout=300)
     stats = attack_result(res)
