@@ -112,8 +112,9 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* value
     cdef PyObject* y
     if f.phase == IP_DICT:
+        # (The frame keeps its reference to the dict in f.value until it is
+        # handed out or used up, so that an error on the way releases it.)
         d = f.value
-        f.value = NULL
         if d != NULL and PyDict_GET_SIZE(d) != 0:
             if Py_REFCNT(d) <= 2 and s.memo_mode == MEMO_NATIVE:
                 # Only x (and this frame) hold its dict, so no other path in
@@ -123,11 +124,10 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
                 if want_prescan(s, PyDict_GET_SIZE(d)) and prescan(s, d):
                     # Attributes that are all their own copies (the leaves
                     # of a graph): no frame of their own.
-                    try:
-                        fc_update_dict_of_atomic(f.key, d)
-                        memo_native_add(s, d, f.key)
-                    finally:
-                        release(s, d)
+                    fc_update_dict_of_atomic(f.key, d)
+                    memo_native_add(s, d, f.key)
+                    f.value = NULL
+                    release(s, d)
                     s.work += 1
                     release(s, f.key)
                     f.key = NULL
@@ -143,8 +143,10 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
                 f.child_checked = False
                 f.child_scanned = False
             # The frame's reference to the dict moves to the walk.
+            f.value = NULL
             child[0] = d
             return ADVANCE_CHILD
+        f.value = NULL
         xrelease(s, d)
         f.phase = IP_SLOTS
     if f.phase == IP_SLOTS:

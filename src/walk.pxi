@@ -449,21 +449,25 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                         raise MemoryError()
                     frames = grown
                     capacity *= 2
-                frame_zero(&frames[top + 1])
+                # (Skip the scan for a bulk copy if bulk_copy() made it.)
+                child_scanned = frames[top].child_checked and frames[top].child_scanned
+                into_hint = instance_into(&frames[top])
+                # The new frame is counted in before it is opened: if opening
+                # fails half-way, the unwinding below releases what it holds.
+                top += 1
+                frame_zero(&frames[top])
                 if plain != NULL:
-                    opened = instance_open(s, &frames[top + 1], child, plain)
+                    opened = instance_open(s, &frames[top], child, plain)
                 else:
-                    # (Skip the scan for a bulk copy if bulk_copy() made it.)
-                    child_scanned = frames[top].child_checked and frames[top].child_scanned
-                    into_hint = instance_into(&frames[top])
-                    opened = frame_open(s, &frames[top + 1], child, child_kind,
+                    opened = frame_open(s, &frames[top], child, child_kind,
                                         into_hint, child_scanned)
                 if opened:
-                    top += 1
                     release(s, child)
                     child = NULL
                     continue
-                # An instance that needs the general path after all.
+                # An instance that needs the general path after all (nothing
+                # was opened).
+                top -= 1
             if FASTCOPY_DEBUG:
                 # The walk holds the child while the protocol (hooks) runs.
                 assert Py_REFCNT(child) >= 1

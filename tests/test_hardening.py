@@ -274,6 +274,20 @@ def test_replaced_entry_for_a_builtin_container_is_followed(impl, restore_copy_m
     assert impl.deepcopy([1, 2, 3]) == ("list", 3)
 
 
+def test_replaced_entry_restored_is_seen(impl, restore_copy_module):
+    original = copy._deepcopy_dispatch[list]
+    copy._deepcopy_dispatch[list] = lambda x, memo: "L"
+    assert impl.deepcopy([1]) == "L"
+    copy._deepcopy_dispatch[list] = original
+    deep = []
+    innermost = deep
+    for _ in range(5000):           # deeper than the stdlib's recursion allows
+        innermost.append([])
+        innermost = innermost[0]
+    y = impl.deepcopy(deep)         # the native walk again
+    assert y is not deep and len(y) == 1
+
+
 def test_tables_restored_back_to_native(impl, restore_copy_module):
     original = copy._deepcopy_dispatch
     copy._deepcopy_dispatch = dict(original)
