@@ -17,10 +17,13 @@ import textwrap
 
 import fastcopy
 
-# The directory the suite imported fastcopy (and tests/) from: children
-# import the same package, whatever is installed in the environment.
+# The directory the suite imported fastcopy from (a checkout, or the
+# site-packages of an installed wheel): children import the same package.
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(fastcopy.__file__)))
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The directory holding this tests/ package (a checkout, or wherever a
+# copy of tests/ runs against an installed wheel): children import
+# tests.fault_children from it.
+TESTS_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 IS_DEBUG_BUILD = hasattr(sys, "gettotalrefcount")
 
@@ -120,7 +123,23 @@ def run_attack(function, *arguments, env=None, timeout=120, malloc=None):
     if malloc and not IS_DEBUG_BUILD:
         extra["PYTHONMALLOC"] = malloc
     return run_python(code, args=("-X", "faulthandler"), env=extra, cwd=PACKAGE_ROOT,
-                      pythonpath=[PACKAGE_ROOT], timeout=timeout, what=call)
+                      pythonpath=[PACKAGE_ROOT, TESTS_ROOT], timeout=timeout, what=call)
+
+
+def autopatch_pth():
+    """The fastcopy-autopatch.pth start-up file: the installed one (a wheel
+    puts it in site-packages), else the checkout's source one (an editable
+    install does not install it)."""
+    import site
+    for d in site.getsitepackages():
+        path = os.path.join(d, "fastcopy-autopatch.pth")
+        if os.path.exists(path):
+            return path
+    path = os.path.join(TESTS_ROOT, "src", "fastcopy-autopatch.pth")
+    if not os.path.exists(path):
+        import pytest
+        pytest.fail("fastcopy-autopatch.pth is neither installed nor in a checkout")
+    return path
 
 
 # Totals over the fault-injection tests of this run (allocation failures

@@ -9,7 +9,6 @@ made in a temporary directory (with the core missing, broken or present)."""
 import importlib.machinery
 import os
 import shutil
-import site
 import subprocess
 import sys
 import textwrap
@@ -19,6 +18,8 @@ import pytest
 
 import fastcopy
 from fastcopy import _config
+
+from .subprocess_helpers import autopatch_pth
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(fastcopy.__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -224,15 +225,6 @@ def test_patch_functions_take_only_a_bool(function, value):
 
 # --- the start-up .pth line
 
-def pth_file():
-    """The installed fastcopy-autopatch.pth, or the source one."""
-    for d in site.getsitepackages():
-        path = os.path.join(d, "fastcopy-autopatch.pth")
-        if os.path.exists(path):
-            return path
-    return os.path.join(REPO, "src", "fastcopy-autopatch.pth")
-
-
 # Processes the .pth file as interpreter start-up does, then says it lives.
 START_UP = """
 import site, sys
@@ -245,7 +237,7 @@ print("alive", is_patched())
 def run_start_up(tmp_path, autopatch, env=None, pythonpath=()):
     site_dir = tmp_path / "site"
     site_dir.mkdir()
-    shutil.copy(pth_file(), str(site_dir / "fastcopy-autopatch.pth"))
+    shutil.copy(autopatch_pth(), str(site_dir / "fastcopy-autopatch.pth"))
     full_env = dict(env or {})
     full_env["FASTCOPY_AUTOPATCH"] = autopatch
     return run_python(START_UP % str(site_dir), tmp_path, env=full_env, pythonpath=pythonpath)

@@ -11,6 +11,8 @@ import pytest
 
 import fastcopy
 
+from .subprocess_helpers import autopatch_pth
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -208,23 +210,13 @@ print(result.testsRun, len(result.failures), len(result.errors), len(result.skip
     assert run > 50 and failures == errors == skipped == 0
 
 
-def _pth_line():
-    """The installed .pth line, or the source one for an editable install."""
-    import site
-    for d in site.getsitepackages():
-        p = os.path.join(d, "fastcopy-autopatch.pth")
-        if os.path.exists(p):
-            return p
-    return os.path.join(REPO, "src", "fastcopy-autopatch.pth")
-
-
 @pytest.mark.parametrize("value, expected", [
     (None, "False False"), ("0", "False False"), ("", "False False"),
     ("1", "True False"), ("copy", "True True")])
 def test_autopatch_environment_variable(tmp_path, value, expected):
     # The interpreter runs .pth files of every site directory; add one that
     # holds fastcopy's .pth (as an installed wheel has it) and start up.
-    shutil.copy(_pth_line(), tmp_path / "fastcopy-autopatch.pth")
+    shutil.copy(autopatch_pth(), tmp_path / "fastcopy-autopatch.pth")
     env = {"PYTHONPATH": REPO}
     if value is not None:
         env["FASTCOPY_AUTOPATCH"] = value
@@ -238,7 +230,7 @@ print("fastcopy" in sys.modules and sys.modules["fastcopy"].is_patched(),
 
 
 def test_pth_line_does_not_import_fastcopy_when_unset(tmp_path):
-    shutil.copy(_pth_line(), tmp_path / "fastcopy-autopatch.pth")
+    shutil.copy(autopatch_pth(), tmp_path / "fastcopy-autopatch.pth")
     out = run_python("""
 import site, sys
 site.addsitedir(%r)

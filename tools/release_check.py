@@ -21,12 +21,13 @@ Steps (all in a temporary directory; the source tree is only read):
 3. The sdist unpacked: the README's test command there (`pip install -e
    ".[test]"`, then pytest), so the sdist's own tests run.
 
---quick deselects tests/test_robustness.py (deep nesting, threads, soak:
-most of the suite's time) in every run but the wheel for the Python that
-runs this script; .ci/run, which runs those tests for every Python against
-its own builds, uses it.  Wheels here are plain builds (FASTCOPY_PGO=0);
-the published Linux wheels are profile-guided.  Exits non-zero if any step fails; a failed step's log
-is printed.
+--quick deselects tests/test_robustness.py (deep nesting, threads, soak)
+and the fault-injection suites (tests/test_faults_*.py), most of the
+suite's time, in every run but the wheel for the Python that runs this
+script; .ci/run, which runs those tests for every Python against its own
+builds, uses it.  Wheels here are plain builds (FASTCOPY_PGO=0); the
+published Linux wheels are profile-guided.  Exits non-zero if any step
+fails; a failed step's log is printed.
 """
 
 import argparse
@@ -176,8 +177,10 @@ def check_classifiers(sdist, log):
         raise StepFailed("unknown classifiers: %s" % unknown)
 
 
-# pytest arguments that leave out the long robustness tests (still collected).
-QUICK = ["-k", "not test_robustness"]
+# pytest arguments that leave out the long robustness tests (still collected)
+# and the fault-injection suites (they attack the same compiled code that
+# .ci/run attacks in every Python's editable install).
+QUICK = ["-k", "not test_robustness", "--ignore-glob=tests/test_faults_*"]
 
 
 def check_wheel(python, sdist, prebuilt, work, log, quick=False):
@@ -263,7 +266,8 @@ def main():
                              % ", ".join(VERSIONS))
     parser.add_argument("--jobs", type=int, default=2, help="tasks run at once (default 2)")
     parser.add_argument("--quick", action="store_true",
-                        help="run tests/test_robustness.py only for this Python's wheel")
+                        help="run tests/test_robustness.py and the fault-injection suites "
+                             "only for this Python's wheel")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
 
