@@ -260,8 +260,9 @@ print(fastcopy.verify_report().differences[0])
 def test_autopatch_verify_at_startup(tmp_path, value, expected):
     import shutil
 
-    from .test_patch import REPO, _pth_line
-    shutil.copy(_pth_line(), tmp_path / "fastcopy-autopatch.pth")
+    from .subprocess_helpers import autopatch_pth
+    from .test_patch import REPO
+    shutil.copy(autopatch_pth(), tmp_path / "fastcopy-autopatch.pth")
     out = run_python("""
 import site, sys
 site.addsitedir(%r)
