@@ -114,6 +114,8 @@ cdef bint own_copy_other(PyObject* o) except -1:
     cdef TypeInfo* info
     if tp == T_TUPLE:
         return atomic_tuple(o, 0)
+    if tp == T_SET or tp == T_FROZENSET or tp == T_BYTEARRAY:
+        return False                # copied natively, never their own copies
     if is_deep_atomic(tp):
         return True
     info = type_info_peek(tp)
@@ -127,7 +129,8 @@ cdef bint own_copy_other(PyObject* o) except -1:
         # call a key's __eq__: the tight loops rely on no code running here.
         # When that cannot be told, deep_instance() asks again, where code
         # may run.
-        return fc_instance_dict_surely_lacks(o, <PyObject*>"__deepcopy__")
+        return (fc_type_lacks_instance_dict(tp)
+                or fc_instance_dict_surely_lacks(o, <PyObject*>"__deepcopy__"))
     return False
 
 

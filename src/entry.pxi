@@ -57,7 +57,7 @@ cdef object deepcopy_fresh(object x):
             return steal(fc_copy_dict_of_atomic(p))
         scanned = True              # (dict_open need not scan it again)
     elif tp == T_SET or tp == T_FROZENSET:
-        if (PySet_GET_SIZE(p) <= ENTRY_SET_SCAN_MAX and not in_dispatch_table(tp)
+        if (PySet_GET_SIZE(p) <= ENTRY_SET_SCAN_MAX and sets_unregistered()
                 and all_own_copies_set(p)):
             # As set_open() does, from a table whose items run no code.
             return steal(fc_copy_set_of_atomic(p, tp == T_FROZENSET))
@@ -65,12 +65,65 @@ cdef object deepcopy_fresh(object x):
         # What its reduce value rebuilds: bytearray(x).
         return steal(PyByteArray_FromStringAndSize(PyByteArray_AS_STRING(p),
                                                    PyByteArray_GET_SIZE(p)))
+    else:
+        y = root_hook(x, tp)
+        if y is not _nil:
+            return y
     s = native_session()
     if route_unknown(tp, &kind) == ROUTE_WALK:
         if scanned:
             return steal(walk(s, p, kind, True, NULL, True))
         return steal(walk(s, p, kind, True))
     return deep_other(s, x)
+
+
+cdef object root_hook(object x, PyTypeObject* tp):
+    """deepcopy(x) with no memo, for an x whose class has a __deepcopy__
+    that can be called unbound (see is_unbound_callable) and no copier in
+    copy._deepcopy_dispatch: the hook called with a new dict memo, without
+    a session.  _nil (private: no hook can return it) if that does not
+    apply.
+
+    The stdlib records the copy in the memo afterwards (memo[id(x)] = y and
+    x appended to memo[id(memo)]); when nothing but this call holds the
+    memo any more, nothing could see that, and it is left out."""
+    cdef TypeInfo* info = type_info_peek(tp)
+    cdef uint64_t epoch
+    if info == NULL or not info.deepcopy_function or PyType_Check(<PyObject*>x):
+        return _nil
+    epoch = fc_dispatch_epoch()
+    if epoch == 0 or info.self_epoch != epoch:
+        return _nil                 # copy._deepcopy_dispatch not known to lack tp
+    function = class_function(x, tp, <PyObject*>"__deepcopy__")
+    if function is None:
+        return _nil
+    cdef dict memo = {}
+    # (function is held: the hook may rebind the class attribute.)
+    y = steal(fc_call2(<PyObject*>function, <PyObject*>x, <PyObject*>memo))
+    if y is not x and not fc_sole_reference(<PyObject*>memo):
+        # The hook kept the memo somewhere: fill it as the stdlib does.
+        memo[id(x)] = y
+        try:
+            memo[id(memo)].append(x)
+        except KeyError:
+            memo[id(memo)] = [x]
+    return y
+
+
+cdef uint64_t sets_checked_epoch = 0   # the epoch they were found unregistered in
+
+
+cdef bint sets_unregistered() except -1:
+    """No copyreg reductor for set or frozenset (which would come before
+    their native copy).  Asked again only when the dispatch tables change."""
+    global sets_checked_epoch
+    cdef uint64_t epoch = fc_dispatch_epoch()
+    if epoch != 0 and epoch == sets_checked_epoch:
+        return True
+    if in_dispatch_table(T_SET) or in_dispatch_table(T_FROZENSET):
+        return False
+    sets_checked_epoch = epoch
+    return True
 
 
 cdef uint64_t bytearray_checked_epoch = 0   # the epoch it was found unregistered in
@@ -94,6 +147,16 @@ cdef bint bytearray_unregistered() except -1:
 cdef object deepcopy_fastcall(object self, PyObject** args, Py_ssize_t nargs,
                               PyObject* kwnames):
     """The METH_FASTCALL | METH_KEYWORDS function of deepcopy()."""
+    cdef PyObject* x
+    if kwnames == NULL and nargs == 1:
+        # deepcopy(x), the most frequent call of all, with x an atom (or
+        # another object that is its own copy) answered without taking
+        # references to the arguments or any other call.
+        x = args[0]
+        if copy_rules_known_intact():
+            if own_copy(x):
+                return <object>x
+            return deepcopy_fresh(<object>x)
     if kwnames == NULL:
         if nargs == 1:
             return deepcopy_call(<object>args[0], None)

@@ -183,10 +183,20 @@ cdef PyObject* set_finish(Session s, Frame* f, bint last) except NULL:
 
 cdef bint all_own_copies_set(PyObject* st) except -1:
     """Are all items of the set (or frozenset) st their own copies?  Runs
-    no Python code, so st cannot change while it is iterated."""
-    cdef PyObject* it = PyObject_GetIter(st)
+    no Python code, so st cannot change while it is read."""
+    cdef Py_ssize_t pos = 0
     cdef PyObject* item
+    cdef PyObject* it
     cdef bint result = True
+    if FC_SET_TABLE_WALK:
+        # Its hash table read in place: no iterator allocated.
+        while True:
+            item = fc_set_next_key(st, &pos)
+            if item == NULL:
+                return True
+            if not own_copy(item):
+                return False
+    it = PyObject_GetIter(st)
     while True:
         item = PyIter_Next(it)
         if item == NULL:

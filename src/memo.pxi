@@ -270,6 +270,15 @@ cdef PyObject* memo_get(Session s, PyObject* x) except? NULL:
         if y != NULL:
             incref(y)
         return y
+    cdef int probed
+    if s.memo_is_dict:
+        # Most lookups are answered from the table, without making id(x).
+        probed = fc_dict_probe_address(<PyObject*>s.memo, x, &y)
+        if probed == 0:
+            return NULL
+        if probed == 1:
+            incref(y)
+            return y
     cdef object key = memo_key(s, x)
     cdef object found
     if s.memo_is_dict:

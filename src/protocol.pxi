@@ -209,18 +209,26 @@ cdef inline bint copyreg_newobj_intact() except -1:
     return True
 
 
+cdef inline bint is_unbound_callable(object f):
+    """A function written in Python or a method of a built-in type: f(x, *a)
+    does what binding it to x and calling the bound method does, minus the
+    bound method."""
+    return type(f) is FunctionType or type(f) is MethodDescriptorType
+
+
 cdef object class_function(object x, PyTypeObject* tp, PyObject* name):
-    """The function written in Python that getattr(x, name) would bind to x
-    - the class's, when x's own __dict__ surely holds no `name` - or None.
-    A new reference: the caller keeps it while calling it, since the call
-    may rebind the class attribute, which must not free it meanwhile."""
+    """The function (see is_unbound_callable) that getattr(x, name) would
+    bind to x - the class's, when x's own __dict__ surely holds no `name` -
+    or None.  A new reference: the caller keeps it while calling it, since
+    the call may rebind the class attribute, which must not free it
+    meanwhile."""
     if not surely_not_in_instance_dict(<PyObject*>x, name):
         return None
     cdef PyObject* found = fc_class_lookup(tp, name)
     if found == NULL:
         return None
     function = steal(found)
-    return function if type(function) is FunctionType else None
+    return function if is_unbound_callable(function) else None
 
 
 cdef object copy_args(Session s, object args):

@@ -23,6 +23,7 @@ cdef bint MEMO_READ_BY_CONTAINS = _rules.MEMO_READ_BY_CONTAINS
 cdef object FROZENDICT = _rules.FROZENDICT
 cdef object NoneType = type(None)
 cdef object FunctionType = types.FunctionType
+cdef object MethodDescriptorType = types.MethodDescriptorType
 cdef object WeakrefType = weakref.ref
 
 # Builtin types live as long as the interpreter: borrowed pointers are safe.
@@ -45,13 +46,19 @@ cdef PyTypeObject* T_FROZENDICT = <PyTypeObject*>FROZENDICT if FROZENDICT is not
 
 
 # The rest of the running copy module's type tables (_rules), as arrays of
-# type addresses searched in order; the most frequent types first.
+# type addresses, and as a set of them:
+# an open-addressed table hashed by address, more than half empty, where
+# the lookup of a type that is not there (the usual question) mostly ends
+# at its first slot.
 cdef enum:
     MAX_TABLE_TYPES = 48
+    TABLE_SLOT_BITS = 7
+    TABLE_SLOTS = 128           # 2 ** TABLE_SLOT_BITS
 
 cdef struct TypeTable:
     int size
     PyTypeObject* types[MAX_TABLE_TYPES]
+    PyTypeObject* slots[TABLE_SLOTS]
 
 cdef TypeTable deep_atomic_table         # deepcopy returns them unchanged
 cdef TypeTable shallow_atomic_table      # copy returns them unchanged
@@ -61,27 +68,27 @@ cdef TypeTable shallow_container_table   # copy calls cls.copy(x)
 # that third-party code put in copy's sets before fastcopy was imported).
 cdef list table_types = []
 
-cdef tuple FREQUENT_ORDER = (
-    tuple, frozenset, bytes, types.FunctionType, type, complex,
-    types.BuiltinFunctionType, types.CodeType, range, weakref.ref, property,
-    type(Ellipsis), type(NotImplemented), slice)
-
 
 cdef int fill_table(TypeTable* table, object types_, bint skip_hot) except -1:
-    ordered = [t for t in FREQUENT_ORDER if t in types_]
-    ordered += sorted((t for t in types_ if t not in ordered),
-                      key=lambda t: (t.__module__, t.__qualname__))
+    ordered = sorted(types_, key=lambda t: (t.__module__, t.__qualname__))
     if skip_hot:
         ordered = [t for t in ordered if t not in _rules.HOT_ATOMIC]
     if len(ordered) > MAX_TABLE_TYPES:
         raise ImportError("fastcopy: the copy module lists too many types")
+    cdef Py_ssize_t i
     table.size = 0
+    for i in range(TABLE_SLOTS):
+        table.slots[i] = NULL
     for t in ordered:
         if not isinstance(t, type):
             raise ImportError("fastcopy: the copy module lists %r as a type" % (t,))
         table_types.append(t)
         table.types[table.size] = <PyTypeObject*>t
         table.size += 1
+        i = fc_address_slot(<PyTypeObject*>t, TABLE_SLOT_BITS)
+        while table.slots[i] != NULL:
+            i = (i + 1) & (TABLE_SLOTS - 1)
+        table.slots[i] = <PyTypeObject*>t
     return 0
 
 
@@ -95,10 +102,11 @@ cdef list table_contents(TypeTable* table):
 
 
 cdef inline bint in_table(TypeTable* table, PyTypeObject* tp) noexcept:
-    cdef int i
-    for i in range(table.size):
-        if table.types[i] == tp:
+    cdef Py_ssize_t i = fc_address_slot(tp, TABLE_SLOT_BITS)
+    while table.slots[i] != NULL:
+        if table.slots[i] == tp:
             return True
+        i = (i + 1) & (TABLE_SLOTS - 1)
     return False
 
 
@@ -133,6 +141,14 @@ cdef inline bint copy_rules_intact() except -1:
     if epoch != 0 and epoch == rules_checked_epoch:
         return rules_intact
     return check_copy_rules(epoch)
+
+
+cdef inline bint copy_rules_known_intact() noexcept:
+    """copy_rules_intact() when its True is already known for this epoch
+    (False: not known, ask copy_rules_intact()).  For the entry's atom
+    check, which must cost next to nothing."""
+    cdef uint64_t epoch = fc_dispatch_epoch()
+    return rules_intact and epoch == rules_checked_epoch and epoch != 0
 
 
 cdef bint check_copy_rules(uint64_t epoch) except -1:

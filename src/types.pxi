@@ -60,8 +60,9 @@ cdef struct TypeInfo:
     int reduce_kind         # a ReduceKind
     bint no_deepcopy_attr   # getattr(x, "__deepcopy__") only looks in the
                             # class (which has none) and x.__dict__: no code runs
-    bint deepcopy_function  # the class's __deepcopy__ is a function written in
-                            # Python, found by the generic getattr
+    bint deepcopy_function  # the class's __deepcopy__, found by the generic
+                            # getattr, is a function written in Python or a
+                            # method of a built-in type (array, numpy)
     # fc_dispatch_epoch() when neither dispatch table had an entry for the
     # type (0: not known)
     uint64_t dispatch_epoch
@@ -184,7 +185,7 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     no_deepcopy_attr = (fc_has_generic_getattr(tp)
                         and not mro_defines(cls, "__deepcopy__"))
     deepcopy_function = (FC_CLASS_LOOKUP and fc_has_generic_getattr(tp)
-                         and type(getattr(cls, "__deepcopy__", None)) is FunctionType)
+                         and is_unbound_callable(getattr(cls, "__deepcopy__", None)))
     cdef unsigned int version = fc_type_version(tp)
     xdecref(entry.slotnames)
     entry.slotnames = NULL

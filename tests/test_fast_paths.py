@@ -552,3 +552,168 @@ def test_deepcopy_function_verdict_follows_class_changes(impl):
     del Hooked.__deepcopy__         # back to the reduce protocol
     y = impl.deepcopy(x)
     assert type(y[0]) is Hooked and y[0].items == [0] and y[0].items is not x[0].items
+
+
+# --- a __deepcopy__ at the top of a copy (no memo given) ----------------------
+
+def _memo_shape(memo, x, y):
+    """The stdlib's record of deepcopy(x) -> y in a memo a hook kept:
+    which ids are keys, and what they hold (by identity)."""
+    shape = {}
+    for key, value in memo.items():
+        if key == id(x):
+            shape["id(x)"] = "y" if value is y else repr(value)
+        elif key == id(memo):
+            shape["id(memo)"] = ["x" if v is x else repr(v) for v in value]
+        else:
+            shape[key] = repr(value)
+    return shape
+
+
+@pytest.mark.parametrize("returns", ["new", "self", "none"])
+def test_top_level_hook_that_keeps_the_memo(impl, returns):
+    # The stdlib records the copy in the memo after the hook returns; a hook
+    # that kept the memo sees that record, whatever the implementation.
+    class Keeper:
+        kept = []
+
+        def __deepcopy__(self, memo):
+            Keeper.kept.append(memo)
+            memo["own"] = "entry"
+            return {"new": Keeper(), "self": self, "none": None}[returns]
+
+    shapes = []
+    for deepcopy in (copy.deepcopy, impl.deepcopy):
+        x = Keeper()
+        for _ in range(3):          # the first call finds the verdict, then the cache
+            del Keeper.kept[:]
+            y = deepcopy(x)
+            [memo] = Keeper.kept
+            shapes.append(_memo_shape(memo, x, y))
+            assert type(memo) is dict
+    assert shapes[3:] == shapes[:3]
+    if returns == "self":
+        assert "id(x)" not in shapes[0]
+    else:
+        assert shapes[0]["id(x)"] == "y" and shapes[0]["id(memo)"] == ["x"]
+
+
+def test_top_level_hook_whose_memo_is_dropped(impl):
+    # A hook that does not keep the memo: the copy is the same, and nothing
+    # else holds what the memo would have held.
+    import gc
+    import weakref
+
+    class Node:
+        def __init__(self, items):
+            self.items = items
+
+        def __deepcopy__(self, memo):
+            return Node(copy.deepcopy(self.items, memo))
+
+    x = Node([[1], {"a": (2, [3])}])
+    y = impl.deepcopy(x)
+    compare_deep(x, y, copy.deepcopy(x))
+    probe = weakref.ref(y)
+    del y
+    gc.collect()
+    assert probe() is None
+
+
+def test_top_level_c_level_hooks(impl):
+    # Methods of built-in types called unbound: the same results, errors
+    # included, as the bound method the stdlib makes.
+    import array
+
+    class BadHook:
+        __deepcopy__ = list.copy        # for lists only
+
+    class ArraySub(array.array):
+        pass
+
+    for make in (lambda: array.array("i", [1, 2, 3]), lambda: ArraySub("d", [1.5]),
+                 lambda: [array.array("b", [1])] * 2):
+        x = make()
+        for _ in range(2):
+            compare_deep(x, impl.deepcopy(x), copy.deepcopy(x))
+    x = BadHook()
+    for _ in range(2):
+        with pytest.raises(TypeError) as ours:
+            impl.deepcopy(x)
+        with pytest.raises(TypeError) as reference:
+            copy.deepcopy(x)
+        assert str(ours.value) == str(reference.value)
+
+
+def test_top_level_hook_changes_after_the_verdict(impl):
+    # The cached verdict is checked at every call: a hook put on the
+    # instance, a copier registered for the class, the hook removed.
+    class Hooked:
+        def __deepcopy__(self, memo):
+            return "class"
+
+    x = Hooked()
+    assert impl.deepcopy(x) == impl.deepcopy(x) == "class"
+    x.__deepcopy__ = lambda memo: "instance"
+    assert impl.deepcopy(x) == copy.deepcopy(x) == "instance"
+    del x.__deepcopy__
+    copy._deepcopy_dispatch[Hooked] = lambda x, memo: "copier"
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x) == "copier"
+    finally:
+        del copy._deepcopy_dispatch[Hooked]
+    assert impl.deepcopy(x) == "class"
+    del Hooked.__deepcopy__
+    assert type(impl.deepcopy(x)) is Hooked and impl.deepcopy(x) is not x
+
+
+# --- a dict memo read from its hash table (no id(x) int made) -----------------
+
+class _EqualsEverything:
+    """A key with the hash of a given address, equal to everything: a real
+    lookup of id(x) finds it."""
+
+    def __init__(self, address):
+        self.address = address
+
+    def __hash__(self):
+        return hash(self.address)
+
+    def __eq__(self, other):
+        return True
+
+
+class _IntSubclass(int):
+    pass
+
+
+@pytest.mark.parametrize("key_kind", ["equals_everything", "int_subclass", "exact_int"])
+@pytest.mark.parametrize("filler", [0, 300, 70000])
+def test_dict_memo_entries_put_by_hand(impl, key_kind, filler):
+    # Entries a caller put in the memo under keys equal to id(child): the
+    # stdlib's memo.get(id(child)) finds them, whatever the key's type and
+    # however large the table (its index entries are 1, 2 or 4 bytes), with
+    # deleted entries on the way.
+    child = [1, 2]
+    x = [child, "atom", 7, (child,)]
+    make_key = {"equals_everything": _EqualsEverything, "int_subclass": _IntSubclass,
+                "exact_int": int}[key_kind]
+
+    def memo():
+        m = {}
+        for i in range(filler):
+            m[("filler", i)] = i
+        for i in range(0, filler, 3):
+            del m[("filler", i)]
+        m[make_key(id(child))] = "found"
+        return m
+
+    ours, reference = impl.deepcopy(x, memo()), copy.deepcopy(x, memo())
+    assert ours == reference
+    assert ours[0] == "found" and ours[3] == ("found",)
+
+
+def test_dict_memo_with_str_keys_only(impl):
+    x = [[1], {"a": [2]}]
+    ours, reference = impl.deepcopy(x, {"k": "v"}), copy.deepcopy(x, {"k": "v"})
+    compare_deep(x, ours, reference)

@@ -13,6 +13,10 @@
  *                          values pointer (3.11, 3.12)
  * fc_shared_keys_lack      ht_cached_keys entries         3.11-3.15, GIL  "may hold it"
  * fc_dict_surely_lacks_str PyDictKeysObject.dk_kind       3.11-3.15, GIL  scan with PyDict_Next
+ * fc_dict_probe_address    PyDictKeysObject indices and   3.10-3.15, GIL  "can't tell": a lookup
+ *                          entries, the probe sequence                    with the int id(x)
+ * fc_set_next_key          PySetObject table (public      all, GIL        PyObject_GetIter
+ *                          struct), dummy hash -1
  * fc_class_lookup          _PyType_Lookup()               GIL builds      FC_CLASS_LOOKUP 0: getattr
  * fc_dict_version_tag      PyDictObject.ma_version_tag    3.10, 3.11      (3.12+: a dict watcher)
  * fc_list_append_steal     PyListObject.allocated         all             -
@@ -77,6 +81,17 @@ typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
    and *shared_keys is those keys (the names the values may be under).  The
    managed-dict layout is mirrored for 3.11-3.15 with the GIL (see
    Include/internal/pycore_object.h); elsewhere such instances answer 0. */
+/* Instances of tp have no __dict__ at all (no dict offset, no managed dict:
+   Decimal, re.Pattern, most extension types, classes with __slots__). */
+static inline int fc_type_lacks_instance_dict(PyTypeObject *tp)
+{
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+        return 0;
+#endif
+    return tp->tp_dictoffset == 0;
+}
+
 static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **shared_keys)
 {
     PyTypeObject *tp = Py_TYPE(x);
@@ -329,6 +344,109 @@ static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
     return found;
 }
 #endif
+
+
+/* memo.get(id(x)) for a dict memo, without making the int id(x): the
+   dict's hash table probed the way CPython's lookup probes it, with the
+   hash an int equal to the address has.  1 with *value set (borrowed) when
+   an exact int key equal to the address is found; 0 when the key is surely
+   not there; -1 when that cannot be told without a real lookup (a key with
+   the same hash that is not an exact int, whose __eq__ would be asked; a
+   layout not mirrored here).  Runs no code and sets no exception. */
+#ifdef PyHASH_MODULUS
+#define FC_HASH_MODULUS PyHASH_MODULUS
+#else
+#define FC_HASH_MODULUS _PyHASH_MODULUS
+#endif
+#define FC_DKIX_EMPTY (-1)
+#define FC_PERTURB_SHIFT 5
+
+static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObject **value)
+{
+#if defined(FC_DICT_LAYOUT)
+    fc_dict_keys *dk = (fc_dict_keys *)((PyDictObject *)d)->ma_keys;
+    Py_hash_t hash = (Py_hash_t)((size_t)(uintptr_t)address % (size_t)FC_HASH_MODULUS);
+    size_t mask, perturb = (size_t)hash, i;
+    int index_bytes;
+    fc_general_entry *entries;
+#if FC_DICT_LAYOUT == 311
+    if (dk->dk_kind == FC_DICT_KEYS_UNICODE)
+        return 0;               /* every key an exact str: no int equals one */
+    if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
+        return -1;
+    mask = ((size_t)1 << dk->dk_log2_size) - 1;
+    index_bytes = 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
+    entries = (fc_general_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+#else
+    if (((PyDictObject *)d)->ma_values != NULL)
+        return -1;              /* a split table */
+    mask = (size_t)dk->dk_size - 1;
+    index_bytes = dk->dk_size <= 0xff ? 1 : dk->dk_size <= 0xffff ? 2
+                  : (uint64_t)dk->dk_size <= 0xffffffffu ? 4 : 8;
+    entries = (fc_general_entry *)(dk->dk_indices + (size_t)dk->dk_size * index_bytes);
+#endif
+    if (hash == -1)
+        return -1;
+    i = (size_t)hash & mask;
+    for (;;) {
+        Py_ssize_t ix;
+        switch (index_bytes) {
+        case 1: ix = ((const int8_t *)dk->dk_indices)[i]; break;
+        case 2: ix = ((const int16_t *)dk->dk_indices)[i]; break;
+        case 4: ix = ((const int32_t *)dk->dk_indices)[i]; break;
+        default: ix = (Py_ssize_t)((const int64_t *)dk->dk_indices)[i]; break;
+        }
+        if (ix == FC_DKIX_EMPTY)
+            return 0;
+        if (ix >= 0 && entries[ix].hash == hash) {
+            PyObject *key = entries[ix].key;
+            void *found;
+            if (!PyLong_CheckExact(key))
+                return -1;      /* its __eq__ decides */
+            found = PyLong_AsVoidPtr(key);
+            if (found == NULL && PyErr_Occurred()) {
+                PyErr_Clear();
+                return -1;
+            }
+            if (found == address) {
+                *value = entries[ix].value;
+                return 1;
+            }
+        }
+        perturb >>= FC_PERTURB_SHIFT;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+#else
+    (void)d; (void)address; (void)value;
+    return -1;
+#endif
+}
+
+
+/* Walking a set's hash table in place: the next key at or after *pos
+   (borrowed), or NULL after the last.  Allocates nothing and runs no code
+   (PyObject_GetIter would allocate an iterator, whose allocation can start
+   a collection, and so run finalizers).  An entry whose key was removed
+   holds a dummy key with hash -1, a hash no live key has.  The caller
+   must not let code run between calls; free-threaded builds, where
+   another thread may resize the table meanwhile, walk it under the set's
+   critical section in the caller, or use FC_SET_TABLE_WALK 0 paths. */
+#ifdef Py_GIL_DISABLED
+#define FC_SET_TABLE_WALK 0
+#else
+#define FC_SET_TABLE_WALK 1
+#endif
+static inline PyObject *fc_set_next_key(PyObject *set, Py_ssize_t *pos)
+{
+    PySetObject *so = (PySetObject *)set;
+    while (*pos <= so->mask) {
+        setentry *entry = &so->table[*pos];
+        *pos += 1;
+        if (entry->key != NULL && entry->hash != -1)
+            return entry->key;
+    }
+    return NULL;
+}
 
 
 /* Append to a list, stealing the reference to item.  Writes straight into
