@@ -110,22 +110,6 @@ cdef object root_hook(object x, PyTypeObject* tp):
     return y
 
 
-cdef uint64_t sets_checked_epoch = 0   # the epoch they were found unregistered in
-
-
-cdef bint sets_unregistered() except -1:
-    """No copyreg reductor for set or frozenset (which would come before
-    their native copy).  Asked again only when the dispatch tables change."""
-    global sets_checked_epoch
-    cdef uint64_t epoch = fc_dispatch_epoch()
-    if epoch != 0 and epoch == sets_checked_epoch:
-        return True
-    if in_dispatch_table(T_SET) or in_dispatch_table(T_FROZENSET):
-        return False
-    sets_checked_epoch = epoch
-    return True
-
-
 cdef uint64_t bytearray_checked_epoch = 0   # the epoch it was found unregistered in
 
 

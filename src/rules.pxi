@@ -163,3 +163,19 @@ cdef inline bint in_dispatch_table(PyTypeObject* tp) except -1:
     if r == NULL and PyErr_Occurred() != NULL:
         return raise_current()
     return r != NULL
+
+
+cdef uint64_t sets_checked_epoch = 0   # the epoch they were found unregistered in
+
+
+cdef bint sets_unregistered() except -1:
+    """No copyreg reductor for set or frozenset (which would come before
+    their native copy).  Asked again only when the dispatch tables change."""
+    global sets_checked_epoch
+    cdef uint64_t epoch = fc_dispatch_epoch()
+    if epoch != 0 and epoch == sets_checked_epoch:
+        return True
+    if in_dispatch_table(T_SET) or in_dispatch_table(T_FROZENSET):
+        return False
+    sets_checked_epoch = epoch
+    return True

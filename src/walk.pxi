@@ -84,9 +84,9 @@ cdef inline int container_kind(PyTypeObject* tp) except -2:
     # The stdlib copies sets through __reduce_ex__, which a copyreg entry
     # overrides; only the unregistered exact types take the native path.
     if tp == T_SET:
-        return K_NONE if in_dispatch_table(tp) else K_SET
+        return K_SET if sets_unregistered() else K_NONE
     if tp == T_FROZENSET:
-        return K_NONE if in_dispatch_table(tp) else K_FROZENSET
+        return K_FROZENSET if sets_unregistered() else K_NONE
     return K_NONE
 
 

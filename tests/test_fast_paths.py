@@ -163,6 +163,28 @@ def test_dispatch_tables_changed_between_copies(impl, table):
     assert type(y[0]) is _Registered and type(copy.deepcopy(x)[0]) is _Registered
 
 
+@pytest.mark.parametrize("make", [lambda: {1, 2}, lambda: set(), lambda: frozenset({3}),
+                                  lambda: bytearray(b"ab")], ids=["set", "empty_set",
+                                                                  "frozenset", "bytearray"])
+def test_reductor_registered_for_a_native_type_between_copies(impl, make):
+    # Copied natively while copyreg has no entry for the type (an answer the
+    # core keeps until the table changes); a reductor registered later comes
+    # first, at the top level and inside containers.
+    import copyreg
+    x = make()
+    nested = [x, [x]]
+    impl.deepcopy(x), impl.deepcopy(nested)
+    copyreg.dispatch_table[type(x)] = lambda obj: (list, (["reg"],))
+    try:
+        for root in (x, nested):
+            compare_deep(root, impl.deepcopy(root), copy.deepcopy(root))
+        assert impl.deepcopy(x) == ["reg"]
+    finally:
+        del copyreg.dispatch_table[type(x)]
+    y = impl.deepcopy(nested)
+    assert type(y[0]) is type(x) and y[0] == x
+
+
 def test_finalizer_changes_the_list_during_a_bulk_copy(impl):
     # A list of small atomic lists (copied whole, from the list's tight
     # loop) and hooks that leave a garbage cycle whose finalizer empties the
