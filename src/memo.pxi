@@ -331,11 +331,14 @@ cdef int memo_keep_alive(Session s, PyObject* x) except -1:
     """
     if s.memo_mode == MEMO_NATIVE:
         return 0
+    cdef PyObject* holder
+    if s.memo_is_dict and fc_dict_probe_address(<PyObject*>s.memo, <PyObject*>s.memo,
+                                                &holder) == 1 and Py_TYPE(holder) == T_LIST:
+        return PyList_Append(holder, x)     # the usual case, found without id(memo)
     memo = s.memo
     if s.keep_alive_key is None:
         s.keep_alive_key = id(memo)
     key = s.keep_alive_key
-    cdef PyObject* holder
     if s.memo_is_dict:
         holder = PyDict_GetItemWithError(<PyObject*>memo, <PyObject*>key)
         if holder == NULL:

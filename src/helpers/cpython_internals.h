@@ -365,7 +365,10 @@ static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObje
 {
 #if defined(FC_DICT_LAYOUT)
     fc_dict_keys *dk = (fc_dict_keys *)((PyDictObject *)d)->ma_keys;
-    Py_hash_t hash = (Py_hash_t)((size_t)(uintptr_t)address % (size_t)FC_HASH_MODULUS);
+    /* An int's hash is its value modulo FC_HASH_MODULUS (2**61 - 1 on
+       64-bit builds, above any user-space address: no division there). */
+    size_t a = (size_t)(uintptr_t)address;
+    Py_hash_t hash = (Py_hash_t)(a < (size_t)FC_HASH_MODULUS ? a : a % (size_t)FC_HASH_MODULUS);
     size_t mask, perturb = (size_t)hash, i;
     int index_bytes;
     fc_general_entry *entries;
