@@ -13,6 +13,7 @@ cdef extern from "Python.h":
     PyTypeObject* Py_TYPE(PyObject* o)
     bint PyType_Check(PyObject* o)
     unsigned long Py_TPFLAGS_HEAPTYPE
+    unsigned long Py_TPFLAGS_IMMUTABLETYPE
 
     PyObject* PyErr_Occurred()
 

@@ -2,8 +2,12 @@
 # cyclic GC, the calling thread's C stack floor and the walk's counters.
 
 
+# Not tracked by the cyclic GC: nothing a session holds can refer back to
+# it (hooks are handed the memo, never the session), so it is never part of
+# a cycle, and tracking it would cost every call.
 @cython.final
 @cython.freelist(8)
+@cython.no_gc
 cdef class Session:
     # The memo (memo.pxi): MEMO_NATIVE, the address table below, or
     # MEMO_MAPPING, `memo` (the caller's, or the dict the table was turned

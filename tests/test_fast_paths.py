@@ -739,3 +739,45 @@ def test_dict_memo_with_str_keys_only(impl):
     x = [[1], {"a": [2]}]
     ours, reference = impl.deepcopy(x, {"k": "v"}), copy.deepcopy(x, {"k": "v"})
     compare_deep(x, ours, reference)
+
+
+# --- the list items of a reduce value, appended one by one ---------------------
+
+def _appending_case(log, subclass):
+    """A deque (or a subclass logging its appends, whose append a hook
+    rebinds mid-copy) holding hooks that log how long the copy is so far."""
+    import collections
+
+    class Logged(collections.deque):
+        def append(self, item):
+            log.append(("append", item if isinstance(item, int) else "spy"))
+            super().append(item)
+
+    class Spy:
+        def __deepcopy__(self, memo):
+            copies = [v for v in memo.values() if isinstance(v, collections.deque)]
+            log.append(("spy", [len(c) for c in copies]))
+            if subclass:
+                Logged.append = lambda self, item: (log.append(("rebound",)),
+                                                   collections.deque.append(self, item))
+            return Spy()
+
+    if subclass:
+        return Logged([1, Spy(), 2, Spy()])
+    return collections.deque([1, Spy(), 2, Spy(), 3], maxlen=4)
+
+
+@pytest.mark.parametrize("subclass", [False, True])
+def test_list_items_appended_as_each_is_copied(impl, subclass):
+    # The stdlib appends each item's copy to the new object before copying
+    # the next: a hook that looks at the copy so far (through the memo) sees
+    # it grow, for a built-in type (deque: its append found once) and for a
+    # subclass whose append is rebound while the copy runs.
+    results = []
+    for deepcopy in (copy.deepcopy, impl.deepcopy):
+        log = []
+        y = deepcopy(_appending_case(log, subclass), {})
+        results.append((log, type(y).__name__, len(y), y.maxlen))
+    assert results[1] == results[0]
+    # (The second hook saw the items before it appended already.)
+    assert [entry for entry in results[0][0] if entry[0] == "spy"][1][1][0] >= 2
