@@ -69,12 +69,142 @@ cdef object deepcopy_fresh(object x):
         y = root_hook(x, tp)
         if y is not _nil:
             return y
+    if tp == T_LIST or tp == T_TUPLE or tp == T_DICT:
+        y = tiny_copy(p, tp)
+        if y is not _nil:
+            return y
     s = native_session()
     if route_unknown(tp, &kind) == ROUTE_WALK:
         if scanned:
             return steal(walk(s, p, kind, True, NULL, True))
         return steal(walk(s, p, kind, True))
     return deep_other(s, x)
+
+
+# -- small containers one level deep ---------------------------------------------
+#
+# deepcopy([1, [2, 3], {"a": 4}]): a small list, tuple or dict whose items
+# are their own copies or lists, dicts and sets of such.  Copied here, the
+# way the walk would copy it, without a session: each such child copied
+# whole (once, if it appears twice), then the container.  Nothing is
+# recorded: the memo would be thrown away unseen, since no hook runs.
+
+cdef enum:
+    TINY_MAX_ITEMS = 16
+    TINY_MAX_CHILDREN = 8
+
+cdef enum TinyKind:
+    TINY_NOT = 0        # not such an item: the walk copies the container
+    TINY_OWN = 1        # its own copy
+    TINY_CHILD = 2      # a list, dict, set or frozenset of own copies
+
+
+cdef int tiny_kind(PyObject* o) except -1:
+    """How tiny_copy() copies o (runs no Python code)."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
+    if own_copy(o):
+        return TINY_OWN
+    if tp == T_LIST:
+        return TINY_CHILD if all_own_copies_list(o) else TINY_NOT
+    if tp == T_DICT:
+        return TINY_CHILD if all_own_copies_dict(o) else TINY_NOT
+    if ((tp == T_SET or tp == T_FROZENSET) and PySet_GET_SIZE(o) <= TINY_MAX_ITEMS
+            and sets_unregistered()):
+        return TINY_CHILD if all_own_copies_set(o) else TINY_NOT
+    return TINY_NOT
+
+
+cdef object tiny_copy(PyObject* x, PyTypeObject* tp):
+    """deepcopy(x) for x as described above, or _nil if x is not such."""
+    cdef PyObject* children[TINY_MAX_CHILDREN]   # borrowed from x
+    cdef PyObject* copies[TINY_MAX_CHILDREN]     # owned
+    cdef Py_ssize_t n_children = 0
+    cdef Py_ssize_t n, i, j
+    cdef Py_ssize_t pos = 0
+    cdef PyObject* key
+    cdef PyObject* item
+    cdef PyObject* result = NULL
+    cdef PyTypeObject* ctp
+    cdef int kind
+    cdef bint gc_was_enabled
+    n = (PyDict_GET_SIZE(x) if tp == T_DICT else
+         PyList_GET_SIZE(x) if tp == T_LIST else PyTuple_GET_SIZE(x))
+    if n > TINY_MAX_ITEMS:
+        return _nil
+    # Every item looked at first, with no code run; then, with the GC held
+    # off so that no finalizer runs either, the copies made: x cannot
+    # change in between.
+    while True:
+        if tp == T_DICT:
+            if not PyDict_Next(x, &pos, &key, &item):
+                break
+            if not (own_copy(key) and native_hash(key)):
+                return _nil
+        else:
+            if pos == n:
+                break
+            item = (PyList_GET_ITEM(x, pos) if tp == T_LIST
+                    else PyTuple_GET_ITEM(x, pos))
+            pos += 1
+        kind = tiny_kind(item)
+        if kind == TINY_NOT:
+            return _nil
+        if kind == TINY_CHILD:
+            for j in range(n_children):
+                if children[j] == item:
+                    break
+            else:
+                if n_children == TINY_MAX_CHILDREN:
+                    return _nil
+                children[n_children] = item
+                n_children += 1
+    if n_children == 0:
+        return _nil                 # (a tuple of own copies is one: not here)
+    gc_was_enabled = PyGC_Disable()
+    i = 0
+    try:
+        while i < n_children:
+            ctp = Py_TYPE(children[i])
+            if ctp == T_LIST:
+                copies[i] = PyList_GetSlice(children[i], 0, PyList_GET_SIZE(children[i]))
+            elif ctp == T_DICT:
+                copies[i] = PyDict_Copy(children[i])
+            else:
+                copies[i] = (PyFrozenSet_New(children[i]) if ctp == T_FROZENSET
+                             else PySet_New(children[i]))
+            i += 1
+        if tp == T_DICT:
+            result = PyDict_Copy(x)
+            pos = 0
+            while PyDict_Next(x, &pos, &key, &item):
+                for j in range(n_children):
+                    if children[j] == item:
+                        # An existing key whose hash runs no code.
+                        PyDict_SetItem(result, key, copies[j])
+                        break
+        else:
+            result = PyList_New(n) if tp == T_LIST else PyTuple_New(n)
+            for pos in range(n):
+                item = (PyList_GET_ITEM(x, pos) if tp == T_LIST
+                        else PyTuple_GET_ITEM(x, pos))
+                for j in range(n_children):
+                    if children[j] == item:
+                        item = copies[j]
+                        break
+                incref(item)
+                if tp == T_LIST:
+                    PyList_SET_ITEM(result, pos, item)
+                else:
+                    PyTuple_SET_ITEM(result, pos, item)
+        return steal(result)
+    except BaseException:
+        xdecref(result)
+        raise
+    finally:
+        if gc_was_enabled:
+            PyGC_Enable()
+        for j in range(i):
+            decref(copies[j])
 
 
 cdef object root_hook(object x, PyTypeObject* tp):

@@ -781,3 +781,61 @@ def test_list_items_appended_as_each_is_copied(impl, subclass):
     assert results[1] == results[0]
     # (The second hook saw the items before it appended already.)
     assert [entry for entry in results[0][0] if entry[0] == "spy"][1][1][0] >= 2
+
+
+# --- small containers one level deep, copied without a session ----------------
+
+def _one_level_cases():
+    shared, d = [1, "a"], {"k": 2.5}
+    s, f = {1, 2}, frozenset({"x"})
+    many = [[i] for i in range(9)]                   # more children than the shortcut takes
+    return {
+        "tuple_with_list": lambda: (1, 2, [3]),
+        "list_of_empties": lambda: [[], {}, (), set(), frozenset()],
+        "shared_children": lambda: [shared, d, shared, (shared,), d],
+        "dict_shared_values": lambda: {"a": shared, "b": shared, "c": d, ("t", 1): s, None: f},
+        "sets": lambda: (s, f, s),
+        "nine_children": lambda: list(many),
+        "deeper": lambda: [[1, [2]], {"a": {"b": 1}}],
+        "tuple_child_with_list": lambda: [(1, [2])],
+        "seventeen_items": lambda: [[i] for i in range(17)],
+        "self_reference": lambda: _self_referencing_list(),
+    }
+
+
+def _self_referencing_list():
+    x = [1, []]
+    x[1].append(x)
+    return x
+
+
+@pytest.mark.parametrize("name", sorted(_one_level_cases()))
+def test_small_containers_one_level_deep(impl, name):
+    make = _one_level_cases()[name]
+    x = make()
+    y = impl.deepcopy(x)
+    compare_deep(x, y, copy.deepcopy(x))
+
+
+def test_small_container_keys_hashed_in_python_are_left_to_the_walk(impl):
+    # A class listed as atomic whose __hash__ is Python code: as a dict key
+    # next to a list value, the shortcut would rehash it; the walk copies it.
+    class Key:
+        calls = 0
+
+        def __hash__(self):
+            Key.calls += 1
+            return 1
+
+    copy._deepcopy_dispatch[Key] = copy._deepcopy_atomic
+    try:
+        key = Key()
+        x = {key: [1], "b": [2]}
+        Key.calls = 0
+        reference = copy.deepcopy(x)
+        stdlib_calls, Key.calls = Key.calls, 0
+        y = impl.deepcopy(x)
+        compare_deep(x, y, reference)
+        assert Key.calls == stdlib_calls
+    finally:
+        del copy._deepcopy_dispatch[Key]
