@@ -155,14 +155,16 @@ _checked = [None, True]     # [the tables' sizes when last checked, the answer]
 
 def tables_intact_cached():
     """tables_intact(), for the pure twin, which has no dict watcher: a True
-    answer is kept while no table is rebound or changes size (an entry
-    replaced in place goes unnoticed until then); a False one is asked
-    again at every call, so that restoring the tables is seen."""
+    answer is kept while no table (dispatch dict or 3.14+ atomic set) is
+    rebound and no dispatch dict changes size (an entry replaced in place
+    goes unnoticed until then); a False one is asked again at every call,
+    so that restoring the tables is seen."""
     namespace = vars(_copy)
     sizes = (len(DEEP_DISPATCH), len(SHALLOW_DISPATCH) if SHALLOW_DISPATCH is not None else 0)
     if (_checked[1] and _checked[0] == sizes
             and namespace.get("_deepcopy_dispatch") is DEEP_DISPATCH
-            and namespace.get("_copy_dispatch") is SHALLOW_DISPATCH):
+            and namespace.get("_copy_dispatch") is SHALLOW_DISPATCH
+            and all(namespace.get(name) is value for name, value in _ATOMIC_SETS.items())):
         return True
     _checked[1] = tables_intact()
     _checked[0] = sizes

@@ -104,6 +104,8 @@ cdef inline bint own_copy(PyObject* o) except -1:
         return True
     if tp == T_LIST or tp == T_DICT:
         return False
+    if in_table(&deep_atomic_table, tp):
+        return True                 # bytes, type, range, ... (a probe by address)
     return own_copy_other(o)
 
 
@@ -116,8 +118,6 @@ cdef bint own_copy_other(PyObject* o) except -1:
         return atomic_tuple(o, 0)
     if tp == T_SET or tp == T_FROZENSET or tp == T_BYTEARRAY:
         return False                # copied natively, never their own copies
-    if is_deep_atomic(tp):
-        return True
     info = type_info_peek(tp)
     if info != NULL and info.kind == KIND_SELF:
         # A copier in copy._deepcopy_dispatch would come before __deepcopy__:

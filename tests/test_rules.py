@@ -241,3 +241,26 @@ def test_frozendict_unhashable_copy_of_a_key(impl):
             return []
     x = FROZENDICT({Key(): 1})
     assert outcome(impl.deepcopy, x) == outcome(copy.deepcopy, x) == ("raise", TypeError)
+
+
+@pytest.mark.skipif(not hasattr(copy, "_atomic_types"), reason="the atomic set is 3.14+")
+@pytest.mark.parametrize("warm", [False, True])
+def test_rebound_atomic_set_is_followed(impl, warm):
+    # copy._atomic_types rebound to a set with one more class: deepcopy
+    # returns its instances unchanged, whatever was cached before (warm:
+    # copies made first, with the tables intact).
+    class Token:
+        pass
+
+    x = [Token(), {"k": Token()}]
+    if warm:
+        impl.deepcopy(x), impl.deepcopy([1, [2]])
+    saved = copy._atomic_types
+    copy._atomic_types = saved | {Token}
+    try:
+        y = impl.deepcopy(x)
+        assert y[0] is x[0] and y[1]["k"] is x[1]["k"]
+        compare_deep(x, y, copy.deepcopy(x))
+    finally:
+        copy._atomic_types = saved
+    assert impl.deepcopy(x)[0] is not x[0]
