@@ -48,12 +48,11 @@ cdef inline int route(Session s, PyObject* x, PyObject** y, int* kind) except -1
         incref(x)
         y[0] = x
         return ROUTE_KNOWN
-    found = memo_get(s, x)          # a new reference
-    if found == NULL and is_deep_atomic(tp):
+    if memo_lookup(s, x, y):        # *y a new reference
+        return ROUTE_KNOWN
+    if is_deep_atomic(tp):
         incref(x)
-        found = x
-    if found != NULL:
-        y[0] = found
+        y[0] = x
         return ROUTE_KNOWN
     return route_unknown(tp, kind)
 

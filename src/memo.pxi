@@ -258,47 +258,61 @@ cdef object memo_as_dict(Session s):
     return memo
 
 
-cdef PyObject* memo_get(Session s, PyObject* x) except? NULL:
-    """The recorded copy of x as a new reference, or NULL if there is none.
+cdef int memo_lookup(Session s, PyObject* x, PyObject** y) except -1:
+    """1 with *y a new reference to the recorded copy of x, or 0 if there
+    is none (a miss, the usual answer, costs no check for an exception).
 
     Mapping memos are read as the running stdlib reads them:
     memo.get(id(x), nil), or (3.15) `id(x) in memo` then memo[id(x)].
     """
-    cdef PyObject* y
+    cdef PyObject* found_ref
     if s.memo_mode == MEMO_NATIVE:
-        y = table_get(&s.table, x)
-        if y != NULL:
-            incref(y)
-        return y
+        found_ref = table_get(&s.table, x)
+        if found_ref == NULL:
+            return 0
+        incref(found_ref)
+        y[0] = found_ref
+        return 1
     cdef int probed
     if s.memo_is_dict:
         # Most lookups are answered from the table, without making id(x).
-        probed = fc_dict_probe_address(<PyObject*>s.memo, x, &y)
+        probed = fc_dict_probe_address(<PyObject*>s.memo, x, &found_ref)
         if probed == 0:
-            return NULL
+            return 0
         if probed == 1:
-            incref(y)
-            return y
+            incref(found_ref)
+            y[0] = found_ref
+            return 1
     cdef object key = memo_key(s, x)
     cdef object found
     if s.memo_is_dict:
-        y = PyDict_GetItemWithError(<PyObject*>s.memo, <PyObject*>key)
-        if y == NULL:
+        found_ref = PyDict_GetItemWithError(<PyObject*>s.memo, <PyObject*>key)
+        if found_ref == NULL:
             if PyErr_Occurred() != NULL:
                 raise_current()
-            return NULL
-        incref(y)
-        return y
+            return 0
+        incref(found_ref)
+        y[0] = found_ref
+        return 1
     if MEMO_READ_BY_CONTAINS:
         if key not in s.memo:
-            return NULL
+            return 0
         found = s.memo[key]
     else:
         found = s.memo.get(key, _nil)
         if found is _nil:
-            return NULL
+            return 0
     incref(<PyObject*>found)
-    return <PyObject*>found
+    y[0] = <PyObject*>found
+    return 1
+
+
+cdef PyObject* memo_get(Session s, PyObject* x) except? NULL:
+    """The recorded copy of x as a new reference, or NULL if there is none
+    (see memo_lookup)."""
+    cdef PyObject* y = NULL
+    memo_lookup(s, x, &y)
+    return y
 
 
 cdef PyObject* memo_subscript(Session s, PyObject* x) except? NULL:
