@@ -120,6 +120,7 @@ _ATOMIC_SETS = {name: getattr(_copy, name) for name in
                 ("_atomic_types", "_copy_atomic_types", "_copy_builtin_containers")
                 if hasattr(_copy, name)}
 _ATOMIC_SET_SIZES = {name: len(value) for name, value in _ATOMIC_SETS.items()}
+_ATOMIC_SET_ITEMS = tuple(_ATOMIC_SETS.items())
 
 
 def tables_intact():
@@ -163,9 +164,14 @@ def tables_intact_cached():
     sizes = (len(DEEP_DISPATCH), len(SHALLOW_DISPATCH) if SHALLOW_DISPATCH is not None else 0)
     if (_checked[1] and _checked[0] == sizes
             and namespace.get("_deepcopy_dispatch") is DEEP_DISPATCH
-            and namespace.get("_copy_dispatch") is SHALLOW_DISPATCH
-            and all(namespace.get(name) is value for name, value in _ATOMIC_SETS.items())):
-        return True
+            and namespace.get("_copy_dispatch") is SHALLOW_DISPATCH):
+        # (A loop, not all() over a generator: no Python frame more, so the
+        # pure twin's hook chains still go as deep as the stdlib's.)
+        for name, value in _ATOMIC_SET_ITEMS:
+            if namespace.get(name) is not value:
+                break
+        else:
+            return True
     _checked[1] = tables_intact()
     _checked[0] = sizes
     return _checked[1]
