@@ -98,7 +98,6 @@ cdef extern from "fastcopy_helpers.h":
     bint fc_shared_keys_lack(void* shared_keys, PyObject* name)
     bint fc_dict_surely_lacks_str(PyObject* d, PyObject* name)
     bint fc_instance_dict_surely_lacks(PyObject* x, PyObject* name)
-    bint fc_type_lacks_instance_dict(PyTypeObject* tp)
     PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL
     int fc_list_append_steal(PyObject* l, PyObject* item) except -1
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL

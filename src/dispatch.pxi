@@ -128,7 +128,7 @@ cdef bint own_copy_other(PyObject* o) except -1:
         # call a key's __eq__: the tight loops rely on no code running here.
         # When that cannot be told, deep_instance() asks again, where code
         # may run.
-        return (fc_type_lacks_instance_dict(tp)
+        return (not has_instance_dict(tp)
                 or fc_instance_dict_surely_lacks(o, <PyObject*>"__deepcopy__"))
     return False
 

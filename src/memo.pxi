@@ -307,19 +307,13 @@ cdef int memo_lookup(Session s, PyObject* x, PyObject** y) except -1:
     return 1
 
 
-cdef PyObject* memo_get(Session s, PyObject* x) except? NULL:
-    """The recorded copy of x as a new reference, or NULL if there is none
-    (see memo_lookup)."""
-    cdef PyObject* y = NULL
-    memo_lookup(s, x, &y)
-    return y
-
-
 cdef PyObject* memo_subscript(Session s, PyObject* x) except? NULL:
     """memo[id(x)] as a new reference, NULL on KeyError: how the stdlib
     looks for a tuple's (or frozendict's) copy made through a cycle."""
+    cdef PyObject* y = NULL
     if s.memo_mode == MEMO_NATIVE or s.memo_is_dict:
-        return memo_get(s, x)
+        memo_lookup(s, x, &y)       # (for a dict, memo.get: the same answer)
+        return y
     try:
         found = s.memo[PyLong_FromVoidPtr_obj(x)]
     except KeyError:

@@ -353,7 +353,7 @@ cdef int reconstruct_rest(Session s, object y, PyObject* parts, Py_ssize_t n) ex
                     item = deep_any(s, item)
                 PyList_Append(<PyObject*>y, <PyObject*>item)
         elif (Py_TYPE(<PyObject*>y).tp_flags & Py_TPFLAGS_IMMUTABLETYPE
-                and fc_type_lacks_instance_dict(Py_TYPE(<PyObject*>y))):
+                and not has_instance_dict(Py_TYPE(<PyObject*>y))):
             # A built-in type (deque, ...): neither its class nor the
             # instance can rebind `append` meanwhile, so the method the
             # stdlib looks up for every item is found once.

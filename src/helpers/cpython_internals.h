@@ -81,17 +81,6 @@ typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
    and *shared_keys is those keys (the names the values may be under).  The
    managed-dict layout is mirrored for 3.11-3.15 with the GIL (see
    Include/internal/pycore_object.h); elsewhere such instances answer 0. */
-/* Instances of tp have no __dict__ at all (no dict offset, no managed dict:
-   Decimal, re.Pattern, most extension types, classes with __slots__). */
-static inline int fc_type_lacks_instance_dict(PyTypeObject *tp)
-{
-#ifdef Py_TPFLAGS_MANAGED_DICT
-    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
-        return 0;
-#endif
-    return tp->tp_dictoffset == 0;
-}
-
 static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **shared_keys)
 {
     PyTypeObject *tp = Py_TYPE(x);
@@ -431,9 +420,9 @@ static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObje
    (PyObject_GetIter would allocate an iterator, whose allocation can start
    a collection, and so run finalizers).  An entry whose key was removed
    holds a dummy key with hash -1, a hash no live key has.  The caller
-   must not let code run between calls; free-threaded builds, where
-   another thread may resize the table meanwhile, walk it under the set's
-   critical section in the caller, or use FC_SET_TABLE_WALK 0 paths. */
+   must not let code run between calls.  In free-threaded builds another
+   thread may resize the table meanwhile: there FC_SET_TABLE_WALK is 0 and
+   callers iterate the set instead. */
 #ifdef Py_GIL_DISABLED
 #define FC_SET_TABLE_WALK 0
 #else
