@@ -134,8 +134,10 @@ cdef bint own_copy_other(PyObject* o) except -1:
 
 
 cdef inline bint atomic_tuple(PyObject* t, int depth) noexcept:
-    """A tuple made of atomic objects (and such tuples, up to a few levels):
-    deepcopy returns it unchanged and records nothing in the memo."""
+    """A tuple made of atomic objects (and such tuples, one level down):
+    deepcopy returns it unchanged and records nothing in the memo.  (Deeper
+    nests of atomic tuples are found unchanged by the walk; scanning many
+    levels here would rescan them at every level of a deep tuple.)"""
     cdef Py_ssize_t i
     cdef PyObject* item
     cdef PyTypeObject* tp
@@ -144,7 +146,7 @@ cdef inline bint atomic_tuple(PyObject* t, int depth) noexcept:
         tp = Py_TYPE(item)
         if is_deep_atomic(tp):
             continue
-        if tp == T_TUPLE and depth < 3 and atomic_tuple(item, depth + 1):
+        if tp == T_TUPLE and depth < 1 and atomic_tuple(item, depth + 1):
             continue
         return False
     return True

@@ -67,6 +67,7 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef PyObject* y
     cdef Py_ssize_t n
     cdef Py_ssize_t left = ITEMS_PER_SLICE
+    cdef int found
     if s.memo_mode == MEMO_MAPPING:
         return seq_next_general(f, f.src, child)
     n = PyTuple_GET_SIZE(f.src)
@@ -76,10 +77,13 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
         left -= 1
         item = PyTuple_GET_ITEM(f.src, f.pos)
         f.pos += 1
-        if not known_native(s, f, item, &y):
-            return hand_out(f, item, child, True, False)
+        found = known_or_bulk(s, f, item, &y)
+        if found == MUST_COPY:
+            return hand_out(f, item, child, True, f.child_scanned)
         incref(y)
         tuple_store(f, y)
+        if found == BULK_COPIED and signals_due(s):
+            return ADVANCE_YIELD
     return ADVANCE_DONE
 
 
@@ -109,7 +113,22 @@ cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
 cdef PyObject* tuple_finish(Session s, Frame* f, bint last) except NULL:
     # Memoized only after its items, so a cycle through it may already have
     # produced its copy: use that one, as the stdlib.
-    cdef PyObject* y = memo_subscript(s, f.src)
+    cdef PyObject* y
+    if s.memo_mode == MEMO_NATIVE:
+        y = memo_native_get(s, f.src)
+        if y != NULL:
+            incref(y)               # (recording it again would change nothing)
+            return y
+        y = f.dst if f.dst != NULL else f.src
+        incref(y)
+        if y != f.src and not last:
+            try:
+                memo_native_add(s, f.src, y)    # (the table keeps f.src alive)
+            except BaseException:
+                decref(y)
+                raise
+        return y
+    y = memo_subscript(s, f.src)
     if y == NULL:
         y = f.dst if f.dst != NULL else f.src
         incref(y)

@@ -185,9 +185,21 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
 
 cdef inline int table_add_new(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """table_set for a key known not to be in the table yet."""
-    if t.index == NULL and t.used < SMALL_MEMO:
-        return entries_append(t, key, value)    # no index to update yet
-    return table_set(t, key, value)
+    cdef uint64_t h
+    cdef Py_ssize_t i, mask
+    if t.index == NULL or 2 * (t.used + 1) > (<Py_ssize_t>1 << t.bits):
+        if t.index == NULL and t.used < SMALL_MEMO:
+            return entries_append(t, key, value)    # no index to update yet
+        return table_set(t, key, value)             # (the index grows)
+    # The probe needs no key compares: it stops at the first free slot.
+    entries_append(t, key, value)
+    mask = (<Py_ssize_t>1 << t.bits) - 1
+    h = fc_address_hash(key)
+    i = <Py_ssize_t>(h >> (64 - t.bits))
+    while t.index[i] != 0:
+        i = (i + 1) & mask
+    t.index[i] = index_slot(h, t.used - 1)
+    return 0
 
 
 cdef void table_clear(MemoTable* t) noexcept:

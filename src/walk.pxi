@@ -197,7 +197,7 @@ cdef inline bint bulk_worth_trying(Session s, PyObject* x) noexcept:
         n = PyList_GET_SIZE(x)
         return n == 0 or want_prescan(s, n)
     n = PyDict_GET_SIZE(x)
-    return n == 0 or (n >= 2 and want_prescan(s, n))
+    return n == 0 or want_prescan(s, n)
 
 
 cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
@@ -440,15 +440,15 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             if r == ROUTE_WALK or plain != NULL:
                 if top + 1 == capacity:
                     if frames == inline_frames:
-                        grown = <Frame*>malloc(2 * capacity * sizeof(Frame))
+                        grown = <Frame*>malloc(4 * capacity * sizeof(Frame))
                         if grown != NULL:
                             memcpy(grown, inline_frames, capacity * sizeof(Frame))
                     else:
-                        grown = <Frame*>realloc(frames, 2 * capacity * sizeof(Frame))
+                        grown = <Frame*>realloc(frames, 4 * capacity * sizeof(Frame))
                     if grown == NULL:
                         raise MemoryError()
                     frames = grown
-                    capacity *= 2
+                    capacity *= 4
                 # (Skip the scan for a bulk copy if bulk_copy() made it.)
                 child_scanned = frames[top].child_checked and frames[top].child_scanned
                 into_hint = instance_into(&frames[top])

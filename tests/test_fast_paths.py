@@ -38,6 +38,36 @@ def test_shared_atomic_containers_stay_shared(impl):
     assert y["y"][2] is y["z"]["e"] and y["y"][3] is y["z"]["d"]
 
 
+def test_tuples_and_one_item_dicts_of_atomic_containers(impl):
+    # Lists and one-item dicts of atomic values inside tuples are copied
+    # whole; each is still copied once, wherever else it appears.
+    def make():
+        row, one = [1, "a"], {"v": 2}
+        return [(row, one), (row,), {"k": (one, row)}, (0, (1, (2, (row,))))]
+    _, y = _check(impl, make)
+    assert y[0][0] is y[1][0] is y[2]["k"][1] is y[3][1][1][1][0]
+    assert y[0][1] is y[2]["k"][0]
+
+
+def test_nests_of_atomic_tuples_are_their_own_copies(impl):
+    for depth in range(1, 7):
+        x = ("leaf", 1)
+        for i in range(depth):
+            x = (i, x, ())
+        _check(impl, lambda: x)
+        assert impl.deepcopy(x) is x and impl.deepcopy([x])[0] is x
+
+
+def test_tuple_met_again_through_its_own_items(impl):
+    def make():
+        holder = []
+        t = (holder, (holder,))
+        holder.append(t)
+        return [t, holder]
+    _, y = _check(impl, make)
+    assert y[0][0][0] is y[0] and y[1] is y[0][0]
+
+
 def test_many_small_dicts_after_the_scan_gives_up(impl):
     # Mixed dicts first (the scan for a bulk copy stops trying), then dicts
     # of atomic values: the copies are the same either way.
