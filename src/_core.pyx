@@ -25,6 +25,7 @@ from cpython.object cimport PyObject, PyTypeObject
 
 from capi cimport *
 
+import _collections
 import copyreg
 import types
 import weakref

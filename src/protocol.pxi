@@ -317,6 +317,33 @@ cdef inline bint new_with_object_new(PyObject* cls):
             and fc_has_type_getattr(Py_TYPE(cls)))
 
 
+cdef int deque_items(Session s, object y, object listiter, object append) except -1:
+    """A deque's list items, deep-copied into y (an exact deque) as
+    _reconstruct appends them.  Runs of items that are their own copies go
+    in with one extend(), which appends them in order just as one append()
+    each would: no code can run between those appends to tell the
+    difference.  Every other item is copied and appended on its own."""
+    cdef list run = []
+    extend = y.extend
+    for item in listiter:
+        s.steps += 1
+        # (A hook may have turned the memo into a dict meanwhile: from then
+        # on every item is looked up in it first.)
+        if (s.memo_mode == MEMO_NATIVE and own_copy(<PyObject*>item)
+                and s.steps < SIGNAL_CHECK_STEPS):
+            run.append(item)
+            continue
+        if run:
+            extend(run)
+            run = []
+        if s.steps >= SIGNAL_CHECK_STEPS:
+            check_signals(s)
+        append(deep_any(s, item))
+    if run:
+        extend(run)
+    return 0
+
+
 cdef int reconstruct_rest(Session s, object y, PyObject* parts, Py_ssize_t n) except -1:
     """The state, list items and dict items of a reduce value (parts, a
     tuple of n items), applied to y as the stdlib's _reconstruct does."""
@@ -358,10 +385,13 @@ cdef int reconstruct_rest(Session s, object y, PyObject* parts, Py_ssize_t n) ex
             # instance can rebind `append` meanwhile, so the method the
             # stdlib looks up for every item is found once.
             append = y.append
-            for item in listiter:
-                if deep:
-                    item = deep_any(s, item)
-                append(item)
+            if deep and Py_TYPE(<PyObject*>y) == T_DEQUE and s.memo_mode == MEMO_NATIVE:
+                deque_items(s, y, listiter, append)
+            else:
+                for item in listiter:
+                    if deep:
+                        item = deep_any(s, item)
+                    append(item)
         else:
             for item in listiter:
                 if deep:

@@ -43,6 +43,9 @@ cdef PyTypeObject* T_DICT = <PyTypeObject*>dict
 cdef PyTypeObject* T_SET = <PyTypeObject*>set
 cdef PyTypeObject* T_BYTEARRAY = <PyTypeObject*>bytearray
 cdef PyTypeObject* T_FROZENDICT = <PyTypeObject*>FROZENDICT if FROZENDICT is not None else NULL
+# (Its list items are appended in runs: protocol.pxi.)
+cdef object DequeType = _collections.deque     # (collections.deque; its import is lighter)
+cdef PyTypeObject* T_DEQUE = <PyTypeObject*>DequeType
 
 
 # The rest of the running copy module's type tables (_rules), as arrays of

@@ -54,7 +54,7 @@ def test_nests_of_atomic_tuples_are_their_own_copies(impl):
         x = ("leaf", 1)
         for i in range(depth):
             x = (i, x, ())
-        _check(impl, lambda: x)
+        _check(impl, lambda x=x: x)
         assert impl.deepcopy(x) is x and impl.deepcopy([x])[0] is x
 
 
@@ -811,6 +811,44 @@ def test_list_items_appended_as_each_is_copied(impl, subclass):
     assert results[1] == results[0]
     # (The second hook saw the items before it appended already.)
     assert [entry for entry in results[0][0] if entry[0] == "spy"][1][1][0] >= 2
+
+
+class _DequeSpy:
+    """Looks at the deque's copy so far through the memo, and (once) puts an
+    entry in the memo for an atomic item that comes later."""
+
+    def __init__(self, source, log, plant=None):
+        self.source, self.log, self.plant = source, log, plant
+
+    def __deepcopy__(self, memo):
+        copied = memo.get(id(self.source[0]))
+        self.log.append(None if copied is None else list(copied))
+        if self.plant is not None:
+            memo[id(self.plant)] = "planted"
+        return "spy"
+
+
+@pytest.mark.parametrize("maxlen", [None, 5])
+def test_deque_items_around_hooks_without_a_memo(impl, maxlen):
+    # Runs of atomic items may go in together, but a hook must still see
+    # every item before it in the copy, and a memo entry a hook adds must be
+    # used for the items after it (3.10-3.13 look in the memo first).
+    import collections
+    results = []
+    for deepcopy in (copy.deepcopy, impl.deepcopy):
+        log, source = [], [None]
+        late_atom = "late-%d" % len(results)
+        d = collections.deque([1, "a", 2.5, _DequeSpy(source, log), None, (3,),
+                               _DequeSpy(source, log, plant=late_atom), late_atom, 7] * 2,
+                              maxlen)
+        source[0] = d
+        y = deepcopy([d])[0]
+        results.append((log, [v if v != late_atom else "late" for v in y], y.maxlen))
+    assert results[1] == results[0]
+    if maxlen is None:
+        assert len(results[0][0][1]) >= 4    # (the second spy saw the items before it)
+        if sys.version_info < (3, 14):
+            assert "planted" in results[0][1]
 
 
 # --- small containers one level deep, copied without a session ----------------
