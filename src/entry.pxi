@@ -70,7 +70,7 @@ cdef object deepcopy_fresh(object x):
         if y is not _nil:
             return y
     if tp == T_LIST or tp == T_TUPLE or tp == T_DICT:
-        y = tiny_copy(p, tp)
+        y = small_tree_copy(p)
         if y is not _nil:
             return y
     s = native_session()
@@ -81,130 +81,180 @@ cdef object deepcopy_fresh(object x):
     return deep_other(s, x)
 
 
-# -- small containers one level deep ---------------------------------------------
+# -- small trees of containers ------------------------------------------------
 #
-# deepcopy([1, [2, 3], {"a": 4}]): a small list, tuple or dict whose items
-# are their own copies or lists, dicts and sets of such.  Copied here, the
-# way the walk would copy it, without a session: each such child copied
-# whole (once, if it appears twice), then the container.  Nothing is
+# deepcopy({"a": [1, 2], "b": {"c": (3, [4])}}): a small list, tuple or dict
+# whose items are their own copies or such containers (and sets of own
+# copies), a few levels deep.  Copied here, the way the walk would copy it,
+# without a session: every container is looked at first, then the copies are
+# made children first (a container met twice is copied once).  Nothing is
 # recorded: the memo would be thrown away unseen, since no hook runs.
 
 cdef enum:
-    TINY_MAX_ITEMS = 16
-    TINY_MAX_CHILDREN = 8
-
-cdef enum TinyKind:
-    TINY_NOT = 0        # not such an item: the walk copies the container
-    TINY_OWN = 1        # its own copy
-    TINY_CHILD = 2      # a list, dict, set or frozenset of own copies
+    SMALL_MAX_ITEMS = 16    # per container
+    SMALL_MAX_NODES = 12    # containers in all, the root included
+    SMALL_MAX_DEPTH = 4
+    SMALL_DICT_COPY = 5     # dicts this large are copied with PyDict_Copy
 
 
-cdef int tiny_kind(PyObject* o) except -1:
-    """How tiny_copy() copies o (runs no Python code)."""
-    cdef PyTypeObject* tp = Py_TYPE(o)
+cdef struct SmallTree:
+    Py_ssize_t n
+    PyObject* nodes[SMALL_MAX_NODES]    # borrowed from the root; every
+                                        # container after the ones in it
+    PyObject* copies[SMALL_MAX_NODES]   # owned, made by small_build()
+    bint leaf[SMALL_MAX_NODES]          # no container in it: its items are
+                                        # all their own copies
+
+
+cdef inline bint small_container(PyTypeObject* tp) noexcept:
+    return (tp == T_LIST or tp == T_DICT or tp == T_TUPLE
+            or tp == T_SET or tp == T_FROZENSET)
+
+
+cdef inline Py_ssize_t small_find(SmallTree* t, PyObject* o) noexcept:
+    cdef Py_ssize_t i
+    for i in range(t.n):
+        if t.nodes[i] == o:
+            return i
+    return -1
+
+
+cdef inline bint small_item(SmallTree* t, PyObject* o, int depth, bint* leaf) except -1:
+    """Can o, an item of a container at this depth, be copied here?
+    (*leaf cleared if o is a container.)"""
     if own_copy(o):
-        return TINY_OWN
-    if tp == T_LIST:
-        return TINY_CHILD if all_own_copies_list(o) else TINY_NOT
-    if tp == T_DICT:
-        return TINY_CHILD if all_own_copies_dict(o) else TINY_NOT
-    if ((tp == T_SET or tp == T_FROZENSET) and PySet_GET_SIZE(o) <= TINY_MAX_ITEMS
-            and sets_unregistered()):
-        return TINY_CHILD if all_own_copies_set(o) else TINY_NOT
-    return TINY_NOT
+        return True
+    leaf[0] = False
+    if not small_container(Py_TYPE(o)):
+        return False
+    if small_find(t, o) >= 0:
+        return True     # met before, and scanned whole (a container that
+                        # contains itself is never in the list: see below)
+    if depth == SMALL_MAX_DEPTH:
+        return False
+    return small_scan(t, o, depth + 1)
 
 
-cdef object tiny_copy(PyObject* x, PyTypeObject* tp):
-    """deepcopy(x) for x as described above, or _nil if x is not such."""
-    cdef PyObject* children[TINY_MAX_CHILDREN]   # borrowed from x
-    cdef PyObject* copies[TINY_MAX_CHILDREN]     # owned
-    cdef Py_ssize_t n_children = 0
-    cdef Py_ssize_t n, i, j
+cdef bint small_scan(SmallTree* t, PyObject* x, int depth) except -1:
+    """Can the container x be copied here?  If so, x goes on the list after
+    the containers in it.  Runs no Python code.  (x is listed only once its
+    items are: a cycle back to x scans it again, until the depth limit.)"""
+    cdef PyTypeObject* tp = Py_TYPE(x)
     cdef Py_ssize_t pos = 0
     cdef PyObject* key
     cdef PyObject* item
-    cdef PyObject* result = NULL
-    cdef PyTypeObject* ctp
-    cdef int kind
-    cdef bint gc_was_enabled
-    n = (PyDict_GET_SIZE(x) if tp == T_DICT else
-         PyList_GET_SIZE(x) if tp == T_LIST else PyTuple_GET_SIZE(x))
-    if n > TINY_MAX_ITEMS:
-        return _nil
-    # Every item looked at first, with no code run; then, with the GC held
-    # off so that no finalizer runs either, the copies made: x cannot
-    # change in between.
-    while True:
-        if tp == T_DICT:
-            if not PyDict_Next(x, &pos, &key, &item):
-                break
-            if not (own_copy(key) and native_hash(key)):
-                return _nil
+    cdef bint leaf = True
+    if tp == T_DICT:
+        if PyDict_GET_SIZE(x) > SMALL_MAX_ITEMS:
+            return False
+        while PyDict_Next(x, &pos, &key, &item):
+            if not (own_copy(key) and native_hash(key)
+                    and small_item(t, item, depth, &leaf)):
+                return False
+    elif tp == T_LIST or tp == T_TUPLE:
+        if PySequence_Fast_GET_SIZE(x) > SMALL_MAX_ITEMS:
+            return False
+        for pos in range(PySequence_Fast_GET_SIZE(x)):
+            if not small_item(t, PySequence_Fast_GET_ITEM(x, pos), depth, &leaf):
+                return False
+    elif not (PySet_GET_SIZE(x) <= SMALL_MAX_ITEMS and sets_unregistered()
+              and all_own_copies_set(x)):
+        return False
+    if t.n == SMALL_MAX_NODES:
+        return False
+    t.nodes[t.n] = x
+    t.leaf[t.n] = leaf
+    t.n += 1
+    return True
+
+
+cdef inline PyObject* small_copy_of(SmallTree* t, PyObject* o) noexcept:
+    """The copy of an item (borrowed): its container's copy, or itself."""
+    cdef Py_ssize_t i
+    if small_container(Py_TYPE(o)):
+        i = small_find(t, o)
+        if i >= 0:
+            return t.copies[i]
+    return o
+
+
+cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
+    """The copy of a container on the list (a new reference), all of whose
+    containers already have theirs."""
+    cdef PyObject* x = t.nodes[node]
+    cdef PyTypeObject* tp = Py_TYPE(x)
+    cdef Py_ssize_t pos = 0
+    cdef Py_ssize_t n, i
+    cdef PyObject* key
+    cdef PyObject* item
+    cdef PyObject* y
+    cdef bint changed = False
+    if tp == T_DICT:
+        # (PyDict_Copy pays off from a few items on; below, inserting them
+        # one by one costs less.)
+        if PyDict_GET_SIZE(x) >= SMALL_DICT_COPY:
+            y = PyDict_Copy(x)
+            if t.leaf[node]:
+                return y
         else:
-            if pos == n:
-                break
-            item = (PyList_GET_ITEM(x, pos) if tp == T_LIST
-                    else PyTuple_GET_ITEM(x, pos))
-            pos += 1
-        kind = tiny_kind(item)
-        if kind == TINY_NOT:
-            return _nil
-        if kind == TINY_CHILD:
-            for j in range(n_children):
-                if children[j] == item:
-                    break
-            else:
-                if n_children == TINY_MAX_CHILDREN:
-                    return _nil
-                children[n_children] = item
-                n_children += 1
-    if n_children == 0:
-        return _nil                 # (a tuple of own copies is one: not here)
-    gc_was_enabled = PyGC_Disable()
-    i = 0
-    try:
-        while i < n_children:
-            ctp = Py_TYPE(children[i])
-            if ctp == T_LIST:
-                copies[i] = PyList_GetSlice(children[i], 0, PyList_GET_SIZE(children[i]))
-            elif ctp == T_DICT:
-                copies[i] = PyDict_Copy(children[i])
-            else:
-                copies[i] = (PyFrozenSet_New(children[i]) if ctp == T_FROZENSET
-                             else PySet_New(children[i]))
-            i += 1
-        if tp == T_DICT:
-            result = PyDict_Copy(x)
-            pos = 0
+            y = PyDict_New()
+        try:
             while PyDict_Next(x, &pos, &key, &item):
-                for j in range(n_children):
-                    if children[j] == item:
-                        # An existing key whose hash runs no code.
-                        PyDict_SetItem(result, key, copies[j])
-                        break
+                # (A key whose hash runs no code.)
+                if PyDict_GET_SIZE(x) < SMALL_DICT_COPY or small_container(Py_TYPE(item)):
+                    PyDict_SetItem(y, key, small_copy_of(t, item))
+        except BaseException:
+            decref(y)
+            raise
+        return y
+    if tp == T_SET or tp == T_FROZENSET:
+        return fc_copy_set_of_atomic(x, tp == T_FROZENSET)
+    n = PySequence_Fast_GET_SIZE(x)
+    if tp == T_LIST and t.leaf[node]:
+        return PyList_GetSlice(x, 0, n)
+    if tp == T_TUPLE:
+        for i in range(n):
+            if small_copy_of(t, PyTuple_GET_ITEM(x, i)) != PyTuple_GET_ITEM(x, i):
+                changed = True
+                break
+        if not changed:
+            incref(x)       # as the stdlib: a tuple whose items are their own
+            return x        # copies is its own copy
+        y = PyTuple_New(n)
+    else:
+        y = PyList_New(n)
+    for i in range(n):
+        item = small_copy_of(t, PySequence_Fast_GET_ITEM(x, i))
+        incref(item)
+        if tp == T_TUPLE:
+            PyTuple_SET_ITEM(y, i, item)
         else:
-            result = PyList_New(n) if tp == T_LIST else PyTuple_New(n)
-            for pos in range(n):
-                item = (PyList_GET_ITEM(x, pos) if tp == T_LIST
-                        else PyTuple_GET_ITEM(x, pos))
-                for j in range(n_children):
-                    if children[j] == item:
-                        item = copies[j]
-                        break
-                incref(item)
-                if tp == T_LIST:
-                    PyList_SET_ITEM(result, pos, item)
-                else:
-                    PyTuple_SET_ITEM(result, pos, item)
-        return steal(result)
-    except BaseException:
-        xdecref(result)
-        raise
+            PyList_SET_ITEM(y, i, item)
+    return y
+
+
+cdef object small_tree_copy(PyObject* x):
+    """deepcopy(x) for x as described above, or _nil if x is not such."""
+    cdef SmallTree t
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t j
+    cdef bint gc_was_enabled
+    t.n = 0
+    if not small_scan(&t, x, 0):
+        return _nil
+    # With the GC held off no finalizer runs either: nothing can change
+    # between the scan and the copies.
+    gc_was_enabled = PyGC_Disable()
+    try:
+        while i < t.n:
+            t.copies[i] = small_build(&t, i)
+            i += 1
+        return <object>t.copies[t.n - 1]    # the root's (a reference of its own)
     finally:
         if gc_was_enabled:
             PyGC_Enable()
         for j in range(i):
-            decref(copies[j])
+            decref(t.copies[j])
 
 
 cdef object root_hook(object x, PyTypeObject* tp):

@@ -851,7 +851,7 @@ def test_deque_items_around_hooks_without_a_memo(impl, maxlen):
             assert "planted" in results[0][1]
 
 
-# --- small containers one level deep, copied without a session ----------------
+# --- small trees of containers, copied without a session ----------------------
 
 def _one_level_cases():
     shared, d = [1, "a"], {"k": 2.5}
@@ -868,7 +868,34 @@ def _one_level_cases():
         "tuple_child_with_list": lambda: [(1, [2])],
         "seventeen_items": lambda: [[i] for i in range(17)],
         "self_reference": lambda: _self_referencing_list(),
+        "three_levels": lambda: [[[1]], {"a": {"b": [1, (2, [3])]}}],
+        "shared_across_levels": lambda: _shared_across_levels(),
+        "tuples_unchanged_inside": lambda: [((((1,),),),), {"t": (((2,),),)}],
+        "tuple_changed_deep_inside": lambda: (1, (2, (3, [4]))),
+        "five_levels": lambda: [[[[[1]]]]],
+        "thirteen_containers": lambda: [[[i]] for i in range(6)] + [[]],
+        "dict_of_five_with_children": lambda: {k: [k] for k in "abcde"},
+        "dict_of_five_mixed": lambda: {"a": 1, "b": [2], "c": "x", "d": (), "e": {"f": 3}},
+        "dict_cycle_two_deep": lambda: _dict_cycle(),
+        "sets_inside": lambda: [{"s": {1, 2}}, [frozenset({"a"}), set()]],
+        "instance_deep_inside": lambda: [[{"a": [_Plain()]}]],
     }
+
+
+class _Plain:
+    pass
+
+
+def _shared_across_levels():
+    leaf = [1]
+    mid = {"leaf": leaf}
+    return [leaf, [mid, (leaf, mid)], {"m": mid}]
+
+
+def _dict_cycle():
+    d = {"a": {}}
+    d["a"]["back"] = d
+    return [d]
 
 
 def _self_referencing_list():
@@ -878,7 +905,7 @@ def _self_referencing_list():
 
 
 @pytest.mark.parametrize("name", sorted(_one_level_cases()))
-def test_small_containers_one_level_deep(impl, name):
+def test_small_container_trees(impl, name):
     make = _one_level_cases()[name]
     x = make()
     y = impl.deepcopy(x)
