@@ -102,20 +102,26 @@ cdef inline PyObject* table_get(MemoTable* t, PyObject* key) noexcept:
     return e.value if e != NULL else NULL
 
 
+cdef inline Py_ssize_t index_free_slot(IndexSlot* index, int bits, uint64_t h) noexcept:
+    """The free slot a key of address hash h goes in (no key compares: for
+    a key known not to be in the index)."""
+    cdef Py_ssize_t mask = (<Py_ssize_t>1 << bits) - 1
+    cdef Py_ssize_t i = <Py_ssize_t>(h >> (64 - bits))
+    while index[i] != 0:
+        i = (i + 1) & mask
+    return i
+
+
 cdef int index_build(MemoTable* t, int bits) except -1:
     """(Re)build the hash index over the entries with 1 << bits slots."""
     cdef IndexSlot* index = <IndexSlot*>calloc(<size_t>1 << bits, sizeof(IndexSlot))
     if index == NULL:
         raise MemoryError()
-    cdef Py_ssize_t mask = (<Py_ssize_t>1 << bits) - 1
-    cdef Py_ssize_t i, j
+    cdef Py_ssize_t i
     cdef uint64_t h
     for i in range(t.used):
         h = fc_address_hash(t.entries[i].key)
-        j = <Py_ssize_t>(h >> (64 - bits))
-        while index[j] != 0:
-            j = (j + 1) & mask
-        index[j] = index_slot(h, i)
+        index[index_free_slot(index, bits, h)] = index_slot(h, i)
     free(t.index)
     t.index = index
     t.bits = bits
@@ -159,6 +165,23 @@ cdef inline int entries_append(MemoTable* t, PyObject* key, PyObject* value) exc
     return 0
 
 
+cdef inline int index_appended(MemoTable* t, uint64_t h, Py_ssize_t free_slot) except -1:
+    """Index the entry just appended: h is its key's address hash (read
+    only if there is an index), free_slot the empty slot a probe for it
+    stopped at, or -1.  The index is made, or grown, when the entries
+    outgrow it."""
+    if t.index == NULL:
+        if t.used > SMALL_MEMO:
+            index_build(t, INDEX_INITIAL_BITS)
+        return 0
+    if 2 * t.used > (<Py_ssize_t>1 << t.bits):
+        return index_build(t, t.bits + (2 if t.bits < 16 else 1))
+    if free_slot < 0:
+        free_slot = index_free_slot(t.index, t.bits, h)
+    t.index[free_slot] = index_slot(h, t.used - 1)
+    return 0
+
+
 cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     """Record value as the copy of key; both references are taken (not stolen)."""
     cdef Py_ssize_t i = 0
@@ -173,33 +196,13 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
         decref(old)
         return 0
     entries_append(t, key, value)
-    if t.index != NULL:
-        if 2 * t.used > (<Py_ssize_t>1 << t.bits):
-            index_build(t, t.bits + (2 if t.bits < 16 else 1))
-        else:
-            t.index[i] = index_slot(h, t.used - 1)  # the free slot the probe stopped at
-    elif t.used > SMALL_MEMO:
-        index_build(t, INDEX_INITIAL_BITS)
-    return 0
+    return index_appended(t, h, i)
 
 
 cdef inline int table_add_new(MemoTable* t, PyObject* key, PyObject* value) except -1:
-    """table_set for a key known not to be in the table yet."""
-    cdef uint64_t h
-    cdef Py_ssize_t i, mask
-    if t.index == NULL or 2 * (t.used + 1) > (<Py_ssize_t>1 << t.bits):
-        if t.index == NULL and t.used < SMALL_MEMO:
-            return entries_append(t, key, value)    # no index to update yet
-        return table_set(t, key, value)             # (the index grows)
-    # The probe needs no key compares: it stops at the first free slot.
+    """table_set for a key known not to be in the table yet: no lookup."""
     entries_append(t, key, value)
-    mask = (<Py_ssize_t>1 << t.bits) - 1
-    h = fc_address_hash(key)
-    i = <Py_ssize_t>(h >> (64 - t.bits))
-    while t.index[i] != 0:
-        i = (i + 1) & mask
-    t.index[i] = index_slot(h, t.used - 1)
-    return 0
+    return index_appended(t, fc_address_hash(key), -1)
 
 
 cdef void table_clear(MemoTable* t) noexcept:
