@@ -94,7 +94,8 @@ cdef enum:
     SMALL_MAX_ITEMS = 16    # per container
     SMALL_MAX_NODES = 12    # containers in all, the root included
     SMALL_MAX_DEPTH = 4
-    SMALL_DICT_COPY = 5     # dicts this large are copied with PyDict_Copy
+    SMALL_DICT_COPY = 5     # dicts with containers in them this large are
+                            # copied with PyDict_Copy, then patched
 
 
 cdef struct SmallTree:
@@ -189,19 +190,19 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
     cdef PyObject* item
     cdef PyObject* y
     cdef bint changed = False
+    cdef bint patched
     if tp == T_DICT:
-        # (PyDict_Copy pays off from a few items on; below, inserting them
-        # one by one costs less.)
-        if PyDict_GET_SIZE(x) >= SMALL_DICT_COPY:
-            y = PyDict_Copy(x)
-            if t.leaf[node]:
-                return y
-        else:
-            y = PyDict_New()
+        # A dict of own copies is copied with PyDict_Copy, as the walk's bulk
+        # copy does.  One with containers in it costs less, while small,
+        # built by inserting its items than copied and then patched.
+        if t.leaf[node]:
+            return PyDict_Copy(x)
+        patched = PyDict_GET_SIZE(x) >= SMALL_DICT_COPY
+        y = PyDict_Copy(x) if patched else PyDict_New()
         try:
             while PyDict_Next(x, &pos, &key, &item):
                 # (A key whose hash runs no code.)
-                if PyDict_GET_SIZE(x) < SMALL_DICT_COPY or small_container(Py_TYPE(item)):
+                if not patched or small_container(Py_TYPE(item)):
                     PyDict_SetItem(y, key, small_copy_of(t, item))
         except BaseException:
             decref(y)
