@@ -54,6 +54,16 @@ fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_tabl
                          <PyObject*>copy_namespace)
 
 
+class _DefinesNew:
+    # Its tp_new is the one of every class that defines __new__ in Python.
+    def __new__(cls):
+        return object.__new__(cls)
+
+
+fc_builtin_new_init(<PyObject*>object.__new__, <PyTypeObject*>_DefinesNew)
+del _DefinesNew
+
+
 def deepcopy(x, memo=None):
     """Deep copy operation on arbitrary Python objects (as copy.deepcopy)."""
     return deepcopy_call(x, memo)

@@ -25,6 +25,10 @@ cdef extern from "Python.h":
     int PyList_Append(PyObject* l, PyObject* item) except -1
     PyObject* PyList_GetSlice(PyObject* l, Py_ssize_t lo, Py_ssize_t hi) except NULL
     PyObject* PyTuple_New(Py_ssize_t n) except NULL
+    # The same, NULL with an exception set on failure, for callers that
+    # must release something first (a try/except would save and restore
+    # the thread's exception state on every call, failing or not).
+    PyObject* PyTuple_New_or_null "PyTuple_New"(Py_ssize_t n)
     Py_ssize_t PyTuple_GET_SIZE(PyObject* t)
     PyObject* PyTuple_GET_ITEM(PyObject* t, Py_ssize_t i)
     void PyTuple_SET_ITEM(PyObject* t, Py_ssize_t i, PyObject* item)  # steals
@@ -99,6 +103,10 @@ cdef extern from "fastcopy_helpers.h":
     bint fc_dict_surely_lacks_str(PyObject* d, PyObject* name)
     bint fc_instance_dict_surely_lacks(PyObject* x, PyObject* name)
     PyObject* fc_object_new(PyTypeObject* tp, PyObject* empty_args) except NULL
+    ctypedef PyObject* (*newfunc)(PyTypeObject* cls, PyObject* args, PyObject* kwargs)
+    void fc_builtin_new_init(PyObject* object_new, PyTypeObject* defines_new)
+    newfunc fc_builtin_new(PyTypeObject* cls, PyObject* new_name)
+    PyObject* fc_object_new_or_null "fc_object_new"(PyTypeObject* tp, PyObject* empty_args)
     int fc_list_append_steal(PyObject* l, PyObject* item) except -1
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL
     bint FC_SET_TABLE_WALK
@@ -110,6 +118,7 @@ cdef extern from "fastcopy_helpers.h":
     int fc_dict_scan_atomic(PyObject* d)
     int fc_update_dict_of_atomic(PyObject* into, PyObject* d) except -1
     PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen) except NULL
+    void fc_release_unpausing(PyObject* o, bint* gc_paused)
     PyObject* fc_frozendict_new(PyObject* d) except NULL
 
 cdef extern from "fastcopy_helpers.h":

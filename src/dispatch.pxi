@@ -73,9 +73,15 @@ cdef inline int known_native(Session s, Frame* f, PyObject* item, PyObject** y) 
     return y[0] != NULL
 
 
-cdef object deep_any(Session s, object x):
+cdef inline object deep_any(Session s, object x):
     """deepcopy(x) within session s: the entry point for every child that
     is not reached through the walk (hook and reduce arguments, state)."""
+    if s.memo_mode == MEMO_NATIVE and is_hot_atomic(Py_TYPE(<PyObject*>x)):
+        return x                    # (the most frequent answer, inlined)
+    return deep_any_other(s, x)
+
+
+cdef object deep_any_other(Session s, object x):
     cdef PyObject* p = <PyObject*>x
     cdef PyObject* y = NULL
     cdef int kind = K_NONE

@@ -191,6 +191,7 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
     cdef PyObject* y
     cdef bint changed = False
     cdef bint patched
+    cdef object owned
     if tp == T_DICT:
         # A dict of own copies is copied with PyDict_Copy, as the walk's bulk
         # copy does.  One with containers in it costs less, while small,
@@ -198,15 +199,14 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
         if t.leaf[node]:
             return PyDict_Copy(x)
         patched = PyDict_GET_SIZE(x) >= SMALL_DICT_COPY
-        y = PyDict_Copy(x) if patched else PyDict_New()
-        try:
-            while PyDict_Next(x, &pos, &key, &item):
-                # (A key whose hash runs no code.)
-                if not patched or small_container(Py_TYPE(item)):
-                    PyDict_SetItem(y, key, small_copy_of(t, item))
-        except BaseException:
-            decref(y)
-            raise
+        # (`owned` releases it if an insertion fails.)
+        owned = steal(PyDict_Copy(x) if patched else PyDict_New())
+        y = <PyObject*>owned
+        while PyDict_Next(x, &pos, &key, &item):
+            # (A key whose hash runs no code.)
+            if not patched or small_container(Py_TYPE(item)):
+                PyDict_SetItem(y, key, small_copy_of(t, item))
+        incref(y)
         return y
     if tp == T_SET or tp == T_FROZENSET:
         return fc_copy_set_of_atomic(x, tp == T_FROZENSET)

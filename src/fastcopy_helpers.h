@@ -12,6 +12,16 @@
 #define FASTCOPY_DEBUG 0
 #endif
 
+/* For the few helpers the compiler would not inline into the large
+   functions of the walk by itself. */
+#if defined(_MSC_VER)
+#define FC_ALWAYS_INLINE static __forceinline
+#elif defined(__GNUC__) || defined(__clang__)
+#define FC_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define FC_ALWAYS_INLINE static inline
+#endif
+
 #include "helpers/versions.h"
 #include "helpers/cpython_internals.h"   /* every private layout read */
 #include "helpers/stack_guard.h"         /* recursion limit, C stack floor */

@@ -86,11 +86,10 @@ cdef int instance_open(Session s, Frame* f, PyObject* x, TypeInfo* info) except 
         if has_protocol_name(d):
             decref(d)
             return 0
-    try:
-        y = fc_object_new(tp, <PyObject*>empty_tuple)
-    except BaseException:
+    y = fc_object_new_or_null(tp, <PyObject*>empty_tuple)
+    if y == NULL:
         xdecref(d)
-        raise
+        return raise_current()
     s.work += 1
     f.kind = K_INSTANCE
     incref(x)

@@ -90,6 +90,7 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
 cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
     """Store y (stolen) as the copy of item pos-1 of a tuple frame."""
     cdef PyObject* original
+    cdef PyObject* dst
     cdef Py_ssize_t i
     if f.dst == NULL:
         original = PyTuple_GET_ITEM(f.src, f.pos - 1)
@@ -97,11 +98,11 @@ cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
             decref(y)
             return 0
         # First changed item: from here on the tuple needs a copy.
-        try:
-            f.dst = PyTuple_New(PyTuple_GET_SIZE(f.src))
-        except BaseException:
+        dst = PyTuple_New_or_null(PyTuple_GET_SIZE(f.src))
+        if dst == NULL:
             decref(y)
-            raise
+            return raise_current()
+        f.dst = dst
         for i in range(f.pos - 1):
             original = PyTuple_GET_ITEM(f.src, i)
             incref(original)
@@ -119,14 +120,12 @@ cdef PyObject* tuple_finish(Session s, Frame* f, bint last) except NULL:
         if y != NULL:
             incref(y)               # (recording it again would change nothing)
             return y
+        # (y is borrowed from the frame until the incref: if recording
+        # fails, the frame still owns it.)
         y = f.dst if f.dst != NULL else f.src
-        incref(y)
         if y != f.src and not last:
-            try:
-                memo_native_add(s, f.src, y)    # (the table keeps f.src alive)
-            except BaseException:
-                decref(y)
-                raise
+            memo_native_add(s, f.src, y)    # (the table keeps f.src alive)
+        incref(y)
         return y
     y = memo_subscript(s, f.src)
     if y == NULL:

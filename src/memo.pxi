@@ -409,11 +409,14 @@ cdef inline object PyLong_FromVoidPtr_obj(PyObject* x):
     return steal(r)
 
 
-cdef inline object steal(PyObject* p):
-    """Wrap a new reference as an object without adding a reference."""
-    cdef object o = <object>p   # +1
-    decref(p)                   # back to the one reference we were given
-    return o
+# steal(p): the new reference p as an object, without adding a reference (a
+# C function returning `object` hands Cython a reference it then owns; NULL
+# propagates the exception set with it).
+cdef extern from *:
+    """
+    #define FC_STEAL(p) (p)
+    """
+    object steal "FC_STEAL" (PyObject* p)
 
 
 cdef int raise_current() except -1:

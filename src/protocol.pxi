@@ -43,10 +43,14 @@ cdef object deep_other_unguarded(Session s, object x):
     # stored below is already out of date, never wrongly current.
     cdef uint64_t epoch = fc_dispatch_epoch()
     cdef TypeInfo* info = type_info_peek(tp)
-    if info != NULL and epoch != 0 and info.dispatch_epoch == epoch:
+    if info != NULL and epoch != 0:
         # Both tables were looked at for this type, and neither has changed
-        # since: no copier in copy._deepcopy_dispatch, no copyreg reductor.
-        return deep_instance(s, x, info, False)
+        # since: no copier in copy._deepcopy_dispatch, and a copyreg
+        # reductor or none.
+        if info.dispatch_epoch == epoch:
+            return deep_instance(s, x, info, False)
+        if info.registered_epoch == epoch:
+            return deep_instance(s, x, info, True)
     cdef object copier = foreign_copier(copy_deep_dispatch, stdlib_deep_dispatch, cls)
     if copier is not None:
         python_may_run(s)
@@ -65,7 +69,9 @@ cdef object deep_other_unguarded(Session s, object x):
         # No copier in copy._deepcopy_dispatch (own_copy() relies on it).
         info.self_epoch = epoch
         registered = in_dispatch_table(tp)      # has a copyreg reductor
-        if not registered:
+        if registered:
+            info.registered_epoch = epoch
+        else:
             info.dispatch_epoch = epoch
         return deep_instance(s, x, info, registered)
     return recorded(s, x, y)
@@ -291,15 +297,26 @@ cdef object reconstruct(Session s, object x, object rv):
         call_args = tuple(<object>args)     # as func(*args) would
     cdef object y
     cdef PyObject* cls
+    cdef Py_ssize_t nargs
+    cdef newfunc builtin_new
     if func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) >= 1:
         # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
         # it directly saves a Python-level frame.
         cls = PyTuple_GET_ITEM(<PyObject*>call_args, 0)
-        if PyTuple_GET_SIZE(<PyObject*>call_args) == 1 and new_with_object_new(cls):
+        nargs = PyTuple_GET_SIZE(<PyObject*>call_args)
+        if nargs == 1 and new_with_object_new(cls):
             # cls.__new__ is object.__new__: call its C function.
             y = steal(fc_object_new(<PyTypeObject*>cls, <PyObject*>empty_tuple))
         else:
-            y = getattr(<object>cls, "__new__")(*call_args)
+            builtin_new = fc_builtin_new(<PyTypeObject*>cls, <PyObject*>"__new__") \
+                if PyType_Check(cls) else NULL
+            if builtin_new != NULL:
+                # A built-in type's __new__ (a subclass of tuple, dict, int
+                # ...): its C function, called as that __new__ calls it.
+                y = call_builtin_new(builtin_new, cls, empty_tuple if nargs == 1
+                                     else call_args[1:])
+            else:
+                y = getattr(<object>cls, "__new__")(*call_args)
     else:
         y = steal(PyObject_Call(func, <PyObject*>call_args, NULL))
     if s is not None:
@@ -308,6 +325,13 @@ cdef object reconstruct(Session s, object x, object rv):
     if n > 2:
         reconstruct_rest(s, y, p, n)
     return y
+
+
+cdef object call_builtin_new(newfunc builtin_new, PyObject* cls, tuple args):
+    cdef PyObject* made = builtin_new(<PyTypeObject*>cls, <PyObject*>args, NULL)
+    if made == NULL:
+        raise_current()
+    return steal(made)
 
 
 cdef inline bint new_with_object_new(PyObject* cls):

@@ -66,6 +66,9 @@ cdef struct TypeInfo:
     # fc_dispatch_epoch() when neither dispatch table had an entry for the
     # type (0: not known)
     uint64_t dispatch_epoch
+    # fc_dispatch_epoch() when copy._deepcopy_dispatch had no copier for the
+    # type and copyreg had a reductor (0: not known)
+    uint64_t registered_epoch
     # KIND_SELF: fc_dispatch_epoch() when copy._deepcopy_dispatch had no
     # copier for the type (a copyreg reductor does not matter: the stdlib
     # asks copyreg only for a class without __deepcopy__; re.Pattern has one)
@@ -202,6 +205,7 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     entry.no_deepcopy_attr = no_deepcopy_attr
     entry.deepcopy_function = deepcopy_function
     entry.dispatch_epoch = 0
+    entry.registered_epoch = 0
     entry.self_epoch = 0
     if entry.kind == KIND_PLAIN:
         entry.slotnames = <PyObject*>slotnames

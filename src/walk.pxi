@@ -173,10 +173,16 @@ cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y)
 
 
 cdef int known_or_bulk_other(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
-    if known_native(s, f, item, y):
+    if not bulk_candidate(item):
+        f.child_scanned = False
+        return KNOWN if known_native(s, f, item, y) else MUST_COPY
+    # known_native() for a list or dict, which is never its own copy.
+    note_copy(s, f)
+    y[0] = memo_native_get(s, item)
+    if y[0] != NULL:
         return KNOWN
-    f.child_scanned = bulk_candidate(item)
-    if f.child_scanned and bulk_worth_trying(s, item) and bulk_copy(s, item, y):
+    f.child_scanned = True
+    if bulk_worth_trying(s, item) and bulk_copy(s, item, y):
         return BULK_COPIED
     return MUST_COPY
 
@@ -209,15 +215,19 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     cdef PyObject* y
     # (The copies are made with the GC held off: see fastcopy_helpers.h.  A
     # caller's tight loop relies on it: no Python code runs in here.)
+    # (When the walk has paused the GC, the copy needs no pause of its own.)
     if Py_TYPE(x) == T_LIST:
         if PyList_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
-        y = fc_copy_list_of_atomic(x)
+        if s.gc_paused:
+            y = PyList_GetSlice(x, 0, PyList_GET_SIZE(x))
+        else:
+            y = fc_copy_list_of_atomic(x)
         s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
     else:
         if PyDict_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
-        y = fc_copy_dict_of_atomic(x)
+        y = PyDict_Copy(x) if s.gc_paused else fc_copy_dict_of_atomic(x)
         s.steps += PyDict_GET_SIZE(x) >> 4
     s.work += 1
     try:
@@ -350,13 +360,13 @@ cdef PyObject* mutable_finish(Session s, Frame* f, bint last) except NULL:
 cdef PyObject* finish_recorded_after(Session s, Frame* f, PyObject* y, bint last) except NULL:
     """y (a new reference), the copy of a container the stdlib records only
     after its items (tuple, set, frozendict), recorded now."""
-    if y != f.src and not (last and s.memo_mode == MEMO_NATIVE):
-        try:
-            memo_record(s, f.src, y)
-            memo_keep_alive(s, f.src)
-        except BaseException:
-            decref(y)
-            raise
+    if y == f.src or (last and s.memo_mode == MEMO_NATIVE):
+        return y
+    # (`owned` releases y if recording fails.)
+    cdef object owned = steal(y)
+    memo_record(s, f.src, y)
+    memo_keep_alive(s, f.src)
+    incref(y)
     return y
 
 

@@ -193,6 +193,25 @@ def test_dispatch_tables_changed_between_copies(impl, table):
     assert type(y[0]) is _Registered and type(copy.deepcopy(x)[0]) is _Registered
 
 
+def test_copier_added_for_a_type_copyreg_reduces(impl):
+    # The "copyreg has a reductor" answer is kept too; a copier added to
+    # copy._deepcopy_dispatch afterwards comes first, as in the stdlib.
+    import copyreg
+    x = [_Registered(), _Registered()]
+    copyreg.dispatch_table[_Registered] = lambda obj: (list, (["reg"],))
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x) == [["reg"], ["reg"]]
+        copy._deepcopy_dispatch[_Registered] = lambda obj, memo: ["copier"]
+        try:
+            assert impl.deepcopy(x) == copy.deepcopy(x) == [["copier"], ["copier"]]
+        finally:
+            del copy._deepcopy_dispatch[_Registered]
+        assert impl.deepcopy(x) == copy.deepcopy(x) == [["reg"], ["reg"]]
+    finally:
+        del copyreg.dispatch_table[_Registered]
+    assert type(impl.deepcopy(x)[0]) is _Registered
+
+
 @pytest.mark.parametrize("make", [lambda: {1, 2}, lambda: set(), lambda: frozenset({3}),
                                   lambda: bytearray(b"ab")], ids=["set", "empty_set",
                                                                   "frozenset", "bytearray"])
@@ -522,6 +541,89 @@ def test_copyreg_newobj_replaced(impl, replaced, monkeypatch):
     assert calls == ["Stateful", "_Other", "Stateful"]
     assert our_calls == calls
     compare_deep(x, ours, reference)
+
+
+# copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args); when that is a
+# built-in type's __new__ (a subclass of tuple, dict, int ...), the core calls
+# the type's C function the way that __new__ would, after the same checks.
+
+class _TupleSub(tuple):
+    pass
+
+
+class _DictSub(dict):
+    pass
+
+
+class _NewInPython(tuple):
+    def __new__(cls, *args):
+        _new_calls.append(cls.__name__)
+        return super().__new__(cls, *args)
+
+
+class _NewMeta(type):
+    # getattr(cls, "__new__") goes through this: not the MRO's __new__.
+    def __getattribute__(cls, name):
+        if name == "__new__":
+            def new(klass, *args):
+                _new_calls.append("meta")
+                return dict.__new__(klass, *args)
+            return new
+        return super().__getattribute__(name)
+
+
+class _DictSubWithMeta(dict, metaclass=_NewMeta):
+    pass
+
+
+class _UnsafeNew(dict):
+    # object.__new__ would be called for a dict subclass: "not safe".
+    __new__ = object.__new__
+
+
+class _NewobjOf:
+    """Reduces to copyreg.__newobj__(cls, *args) for a given class."""
+
+    def __init__(self, cls, *args):
+        self.cls, self.args = cls, args
+
+    def __reduce_ex__(self, protocol):
+        import copyreg
+        return (copyreg.__newobj__, (self.cls,) + self.args)
+
+
+_new_calls = []
+
+
+@pytest.mark.parametrize("make", [
+    lambda: [_TupleSub((i, [i])) for i in range(5)],
+    lambda: [_DictSub(a=[i]) for i in range(5)],
+    lambda: [_NewInPython((1, [2]))],
+    lambda: [_DictSubWithMeta(a=[1])],
+    lambda: [_NewobjOf(int, "12"), _NewobjOf(tuple, [1, [2]]), _NewobjOf(_TupleSub, (3,))],
+    lambda: [_NewobjOf(frozenset, [1, 2]), _NewobjOf(bytes, 3), _NewobjOf(_DictSub)],
+], ids=["tuple_subclass", "dict_subclass", "new_in_python", "metaclass_getattribute",
+        "builtin_classes", "more_builtin_classes"])
+def test_new_of_built_in_types(impl, make):
+    original = make()
+    _new_calls.clear()
+    ours = impl.deepcopy(original)
+    our_calls, _new_calls[:] = _new_calls[:], []
+    reference = copy.deepcopy(original)
+    assert our_calls == _new_calls      # the same __new__ ran, as often
+    compare_deep(original, ours, reference)
+
+
+@pytest.mark.parametrize("cls, args", [
+    (_UnsafeNew, ()), (int, ("not a number",)), (tuple, (1, 2)), (int, (1, 2, 3)),
+], ids=["unsafe", "value_error", "two_args", "three_args"])
+def test_new_of_built_in_types_that_fails(impl, cls, args):
+    x = _NewobjOf(cls, *args)
+    with pytest.raises(Exception) as reference:
+        copy.deepcopy(x)
+    with pytest.raises(type(reference.value)) as ours:
+        impl.deepcopy(x)
+    assert str(ours.value) == str(reference.value)
 
 
 # A class whose __deepcopy__ is a function written in Python: the core calls

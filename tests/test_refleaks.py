@@ -10,6 +10,7 @@ They check the compiled core, whose reference counting is written by hand
 
 import array
 import builtins
+import copyreg
 import gc
 import sys
 
@@ -95,6 +96,8 @@ def _error_cases():
         "reduce_not_a_tuple": lambda: [_BadReduce(42)],
         "reduce_too_short": lambda: {"k": _BadReduce((list,))},
         "reduce_args_not_iterable": lambda: [_BadReduce((list, 5))],
+        # a built-in type's __new__, called directly, fails
+        "builtin_new_raises": lambda: [[1], _BadReduce((copyreg.__newobj__, (int, "x")))],
         "hook_raises_in_tuple": lambda: ([1], (_RaisingHook(),)),
         "hook_raises_in_set": lambda: {frozenset({1}), (2, _RaisingHook())},
         "unhashable_key_copy": lambda: {_UnhashableCopy(): [1]},

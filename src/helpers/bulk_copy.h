@@ -46,6 +46,20 @@ static inline PyObject *fc_copy_set_of_atomic(PyObject *set, int frozen)
     return copy;
 }
 
+/* Py_DECREF(o) for a walk that may have paused the GC (*gc_paused): if this
+ * is the last reference, freeing o can run Python code (a __del__, a weakref
+ * callback), so the pause is lifted first.  (Forced inline: the walk calls
+ * it for every container.) */
+FC_ALWAYS_INLINE void
+fc_release_unpausing(PyObject *o, int *gc_paused)
+{
+    if (*gc_paused && Py_REFCNT(o) == 1) {
+        *gc_paused = 0;
+        PyGC_Enable();
+    }
+    Py_DECREF(o);
+}
+
 /* frozendict(d) for the dict d (3.15+). */
 static inline PyObject *fc_frozendict_new(PyObject *d)
 {

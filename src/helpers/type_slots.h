@@ -66,6 +66,56 @@ static inline PyObject *fc_call2(PyObject *f, PyObject *a, PyObject *b)
     return PyObject_Vectorcall(f, args, 2, NULL);
 }
 
+/* The built-in __new__ of a class.  Every static type's __new__ attribute is
+   a built-in function around one C function, tp_new_wrapper (object.__new__,
+   tuple.__new__, dict.__new__ ... share it), which calls the type's tp_new
+   slot; a class that defines __new__ in Python has slot_tp_new as its
+   tp_new.  Both are read once at import, from object.__new__ and from a
+   class defining __new__ (fc_builtin_new_init). */
+static PyCFunction fc_tp_new_wrapper = NULL;
+static newfunc fc_slot_tp_new = NULL;
+
+static inline void fc_builtin_new_init(PyObject *object_new, PyTypeObject *defines_new)
+{
+    if (PyCFunction_Check(object_new))
+        fc_tp_new_wrapper = PyCFunction_GET_FUNCTION(object_new);
+    fc_slot_tp_new = defines_new->tp_new;
+}
+
+/* When getattr(cls, "__new__") is a built-in type's __new__ that accepts
+   cls: the tp_new it would call, as it calls it - tp_new(cls, args, NULL)
+   for cls.__new__(cls, *args) - after the checks it makes (cls a subclass
+   of that type; the most derived base not defined in Python has the same
+   tp_new, or "X.__new__(cls) is not safe").  Else NULL, and the caller
+   takes the general path, which raises what the stdlib raises.  Runs no
+   Python code. */
+static inline newfunc fc_builtin_new(PyTypeObject *cls, PyObject *new_name)
+{
+    PyObject *found, *self;
+    PyTypeObject *type, *staticbase;
+    newfunc result = NULL;
+    /* With type's own attribute lookup, getattr(cls, "__new__") is what the
+       MRO holds (a built-in function is no descriptor). */
+    if (fc_tp_new_wrapper == NULL || !fc_has_type_getattr(Py_TYPE(cls)))
+        return NULL;
+    found = fc_class_lookup(cls, new_name);
+    if (found == NULL)
+        return NULL;
+    if (PyCFunction_CheckExact(found) && PyCFunction_GET_FUNCTION(found) == fc_tp_new_wrapper) {
+        self = PyCFunction_GET_SELF(found);
+        if (self != NULL && PyType_Check(self) && PyType_IsSubtype(cls, (PyTypeObject *)self)) {
+            type = (PyTypeObject *)self;
+            staticbase = cls;
+            while (staticbase != NULL && staticbase->tp_new == fc_slot_tp_new)
+                staticbase = staticbase->tp_base;
+            if (staticbase == NULL || staticbase->tp_new == type->tp_new)
+                result = type->tp_new;
+        }
+    }
+    Py_DECREF(found);       /* (the class's dict holds it, and cls the type) */
+    return result;
+}
+
 /* object.__new__(tp): what copyreg.__newobj__(tp) runs for a class that
    keeps object's __new__. */
 static inline PyObject *fc_object_new(PyTypeObject *tp, PyObject *empty_args)
