@@ -15,6 +15,18 @@ import sys
 # the paths, not the volume.
 BIG = ("1e5", "5000")
 
+# Small objects copied one at a time, as most calls copy them: atoms, empty
+# containers and small nests take the entry's own paths (no session, the
+# small-tree copy), which the shapes above reach only once per copy.  A path
+# the training never runs is laid out as cold code.
+SMALL = [
+    None, 1, "s", 1.5, True, b"x", 2 ** 70, (), [], {}, set(), frozenset(),
+    (1, "a"), [1, 2], {"k": 1}, {1, 2}, (1, "a", [2]), [[1]], [[1], [2]],
+    [1, (2, 3)], (1, (2, [3])), {"a": {"b": [1]}}, {"a": (1, [2])},
+    {"k": [1, 2], "v": {"x": 1}}, [{"a": 1}, {"b": 2}], [[], {}, (), set()],
+    {"id": 1, "tags": ["a", "b"], "meta": {"n": 1, "ok": True}},
+]
+
 
 def main(package_dir):
     sys.path.insert(0, package_dir)
@@ -30,6 +42,10 @@ def main(package_dir):
                 continue
             fastcopy.deepcopy(x)
             fastcopy.deepcopy(x, {})
+            fastcopy.copy(x)
+    for _ in range(300):
+        for x in SMALL:
+            fastcopy.deepcopy(x)
             fastcopy.copy(x)
 
 
