@@ -13,8 +13,10 @@ before.
 
 On 3.12+ with the compiled core, the patched functions' vectorcall slot is
 also pointed at the core (PyFunction_SetVectorcall): positional calls - the
-frequent shape - then skip the trampoline's Python frame; keyword calls
-still run the trampoline.  unpatch() puts the function's own vectorcall
+frequent shape - then skip the trampoline's Python frame, and so do
+`deepcopy(x, memo=memo)` calls (except on 3.14, whose interpreter runs a
+function's code inline for every keyword call); other keyword calls still
+run the trampoline.  unpatch() puts the function's own vectorcall
 back.
 """
 

@@ -111,13 +111,17 @@ cdef extern from "fastcopy_helpers.h":
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL
     bint FC_SET_TABLE_WALK
     int fc_dict_probe_address(PyObject* d, const void* address, PyObject** value)
+    ctypedef struct fc_address_probe:
+        pass
+    void fc_address_probe_init(fc_address_probe* p, PyObject* d)
+    int fc_address_probe_find(const fc_address_probe* p, const void* address, PyObject** value)
     PyObject* fc_set_next_key(PyObject* st, Py_ssize_t* pos)
     PyObject* fc_dict_with_capacity(Py_ssize_t n) except NULL
-    PyObject* fc_copy_list_of_atomic(PyObject* l) except NULL
-    PyObject* fc_copy_dict_of_atomic(PyObject* d) except NULL
+    PyObject* fc_copy_list_of_atomic(PyObject* l, bint gc_held) except NULL
+    PyObject* fc_copy_dict_of_atomic(PyObject* d, bint gc_held) except NULL
     int fc_dict_scan_atomic(PyObject* d)
-    int fc_update_dict_of_atomic(PyObject* into, PyObject* d) except -1
-    PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen) except NULL
+    int fc_update_dict_of_atomic(PyObject* into, PyObject* d, bint gc_held) except -1
+    PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen, bint gc_held) except NULL
     void fc_release_unpausing(PyObject* o, bint* gc_paused)
     PyObject* fc_frozendict_new(PyObject* d) except NULL
 
@@ -126,6 +130,7 @@ cdef extern from "fastcopy_helpers.h":
     int FC_ENTRY_DEEPCOPY
     int FC_ENTRY_COPY
     bint FC_CAN_SET_VECTORCALL
+    bint fc_is_memo_keyword_call(Py_ssize_t nargs, PyObject* kwnames)
     PyObject* fc_make_entry(int which, void* impl, PyObject* self,
                             PyObject* module_name) except NULL
     int fc_set_patch_vectorcall(int which, PyObject* func, PyObject* impl,

@@ -27,11 +27,11 @@ cdef int dict_open(Session s, Frame* f, PyObject* into, bint scanned) except -1:
         # Nothing to copy inside: the same result as inserting every item,
         # made by copying the table.
         if into == NULL:
-            f.dst = fc_copy_dict_of_atomic(src)
+            f.dst = fc_copy_dict_of_atomic(src, s.gc_paused)
         else:
             incref(into)
             f.dst = into
-            fc_update_dict_of_atomic(into, src)
+            fc_update_dict_of_atomic(into, src, s.gc_paused)
         f.pos = -1                  # done
         return 0
     if into == NULL:
@@ -58,7 +58,7 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
     if f.pos < 0:
         return ADVANCE_DONE         # copied whole by dict_open
     if s.memo_mode == MEMO_MAPPING or f.phase != PH_NEXT:
-        return dict_next_general(f, child)
+        return dict_next_general(s, f, child)
     while True:
         if left == 0:
             return ADVANCE_YIELD    # signals: see session.pxi
@@ -88,11 +88,16 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
             return ADVANCE_YIELD
 
 
-cdef int dict_next_general(Frame* f, PyObject** child) except -1:
-    """The next item whatever it is (with a mapping memo, and for the key of
-    an item on the general path): its value, then its key."""
+cdef int dict_next_general(Session s, Frame* f, PyObject** child) except -1:
+    """With a mapping memo, and for the key of an item on the general path:
+    the next item to go to the walk, its value, then its key.  (With a
+    mapping memo, items whose key and value are atomic objects the memo has
+    no entry for are stored here.)"""
     cdef PyObject* k
     cdef PyObject* v
+    cdef Py_ssize_t left = ITEMS_PER_SLICE
+    cdef Py_ssize_t size
+    cdef fc_address_probe memo_probe
     if f.pos < 0:
         return ADVANCE_DONE         # copied whole by dict_open
     if f.phase == PH_KEY_NEXT:
@@ -103,9 +108,26 @@ cdef int dict_next_general(Frame* f, PyObject** child) except -1:
         f.child_checked = False
         f.child_scanned = False
         return ADVANCE_CHILD
-    if not dict_fetch(f, &k, &v):
-        return ADVANCE_DONE
-    return dict_hand_out_value(f, k, v, child, PH_VALUE, False, False)
+    memo_probe_init(s, &memo_probe)
+    while True:
+        if left == 0:
+            return ADVANCE_YIELD    # signals: see session.pxi
+        left -= 1
+        if not dict_fetch(f, &k, &v):
+            return ADVANCE_DONE
+        # (The value first, as `y[deepcopy(key)] = deepcopy(value)` evaluates;
+        # the probes only read the memo.)
+        if not (s.memo_mode == MEMO_MAPPING and known_atom_mapped(s, &memo_probe, v)
+                and known_atom_mapped(s, &memo_probe, k)):
+            return dict_hand_out_value(f, k, v, child, PH_VALUE, False, False)
+        # Both are their own copies and k's hash is native.
+        size = PyDict_GET_SIZE(f.dst)
+        PyDict_SetItem(f.dst, k, v)
+        if PyDict_GET_SIZE(f.dst) == size:
+            # An equal key - the copy of another key - was there: its value,
+            # released, may have run code.  Nothing borrowed is used after
+            # it; the next fetch re-checks the source, the probe is renewed.
+            memo_probe_init(s, &memo_probe)
 
 
 cdef inline int dict_fetch(Frame* f, PyObject** k, PyObject** v) except -1:

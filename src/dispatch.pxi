@@ -66,11 +66,39 @@ cdef inline int known_native(Session s, Frame* f, PyObject* item, PyObject** y) 
     if own_copy(item):
         y[0] = item
         return 1
+    return known_in_table(s, f, item, y)
+
+
+cdef inline int known_in_table(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
+    """known_native() for an item that is not its own copy (for a list or a
+    dict, never their own copies, the whole of it)."""
     # The item may lead back to the container: record the container's copy
     # before looking (note_copy is a no-op for kinds recorded at the end).
     note_copy(s, f)
     y[0] = memo_native_get(s, item)
     return y[0] != NULL
+
+
+cdef inline void memo_probe_init(Session s, fc_address_probe* memo_probe) noexcept:
+    """Before a tight loop that asks known_atom_mapped(): read the layout of
+    a dict memo's table (valid while no Python code runs)."""
+    if s.memo_is_dict:
+        fc_address_probe_init(memo_probe, <PyObject*>s.memo)
+
+
+cdef inline bint known_atom_mapped(Session s, const fc_address_probe* memo_probe,
+                                   PyObject* item) noexcept:
+    """Steps 1-3 with a mapping memo, for the tight loops: is item an atomic
+    object whose copy is itself - no memo entry for it (3.10-3.13 consult
+    the memo first), told by probing a dict memo's table (memo_probe_init)?
+    False when the walk must ask route() (any other object, a memo that is
+    not a dict, a key whose __eq__ would decide).  Runs no Python code."""
+    cdef PyObject* found
+    if not is_hot_atomic(Py_TYPE(item)):
+        return False
+    if ATOMIC_BEFORE_MEMO:
+        return True
+    return s.memo_is_dict and fc_address_probe_find(memo_probe, item, &found) == 0
 
 
 cdef inline object deep_any(Session s, object x):

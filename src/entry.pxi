@@ -19,6 +19,7 @@ cdef object copy_entry = None
 
 cdef inline object deepcopy_call(object x, object memo):
     """deepcopy(x, memo), arguments parsed."""
+    cdef PyObject* found
     if not copy_rules_intact():
         return stdlib_deepcopy(x, memo)
     if memo is None:
@@ -31,6 +32,9 @@ cdef inline object deepcopy_call(object x, object memo):
         return deepcopy_fresh(x)
     if ATOMIC_BEFORE_MEMO and is_deep_atomic(Py_TYPE(<PyObject*>x)):
         return x                    # step 1 (3.14+), before a session is made
+    if type(memo) is dict and is_hot_atomic(Py_TYPE(<PyObject*>x)) and \
+            fc_dict_probe_address(<PyObject*>memo, <PyObject*>x, &found) == 0:
+        return x                    # (3.10-3.13) no memo entry for it: step 3
     return deep_any(mapping_session(memo), x)
 
 
@@ -51,16 +55,16 @@ cdef object deepcopy_fresh(object x):
     # no memo: copied whole, without a session.
     if tp == T_LIST:
         if all_own_copies_list(p):
-            return steal(fc_copy_list_of_atomic(p))
+            return steal(fc_copy_list_of_atomic(p, False))
     elif tp == T_DICT:
         if all_own_copies_dict(p):
-            return steal(fc_copy_dict_of_atomic(p))
+            return steal(fc_copy_dict_of_atomic(p, False))
         scanned = True              # (dict_open need not scan it again)
     elif tp == T_SET or tp == T_FROZENSET:
         if (PySet_GET_SIZE(p) <= ENTRY_SET_SCAN_MAX and sets_unregistered()
                 and all_own_copies_set(p)):
             # As set_open() does, from a table whose items run no code.
-            return steal(fc_copy_set_of_atomic(p, tp == T_FROZENSET))
+            return steal(fc_copy_set_of_atomic(p, tp == T_FROZENSET, False))
     elif tp == T_BYTEARRAY and bytearray_unregistered():
         # What its reduce value rebuilds: bytearray(x).
         return steal(PyByteArray_FromStringAndSize(PyByteArray_AS_STRING(p),
@@ -209,7 +213,7 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
         incref(y)
         return y
     if tp == T_SET or tp == T_FROZENSET:
-        return fc_copy_set_of_atomic(x, tp == T_FROZENSET)
+        return fc_copy_set_of_atomic(x, tp == T_FROZENSET, False)
     n = PySequence_Fast_GET_SIZE(x)
     if tp == T_LIST and t.leaf[node]:
         return PyList_GetSlice(x, 0, n)
@@ -327,6 +331,8 @@ cdef object deepcopy_fastcall(object self, PyObject** args, Py_ssize_t nargs,
             return deepcopy_call(<object>args[0], None)
         if nargs == 2:
             return deepcopy_call(<object>args[0], <object>args[1])
+    elif fc_is_memo_keyword_call(nargs, kwnames):
+        return deepcopy_call(<object>args[0], <object>args[1])
     return steal(PyObject_Vectorcall(<PyObject*>deepcopy_parsing, args, <size_t>nargs, kwnames))
 
 

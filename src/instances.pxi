@@ -123,7 +123,7 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
                 if want_prescan(s, PyDict_GET_SIZE(d)) and prescan(s, d):
                     # Attributes that are all their own copies (the leaves
                     # of a graph): no frame of their own.
-                    fc_update_dict_of_atomic(f.key, d)
+                    fc_update_dict_of_atomic(f.key, d, s.gc_paused)
                     memo_native_add(s, d, f.key)
                     f.value = NULL
                     release(s, d)
@@ -247,7 +247,7 @@ cdef PyObject* instance_finish(Session s, Frame* f) except NULL:
     if s.memo_mode == MEMO_MAPPING:
         # A hook turned the memo into a dict meanwhile: finish as the
         # stdlib's deepcopy() does.
-        memo_record(s, f.src, f.dst)
+        memo_record_again(s, f.src, f.dst)
         memo_keep_alive(s, f.src)
     incref(f.dst)
     return f.dst

@@ -3,14 +3,30 @@
 # _SetFrame in fastcopy/_pure.py.
 
 
-cdef inline int seq_next_general(Frame* f, PyObject* seq, PyObject** child) noexcept:
-    """With a mapping memo, every item goes to the walk, which consults the
-    memo first.  Index-based like list iteration: items appended by a hook
-    are copied too, a list cleared by a hook ends the loop."""
-    if f.pos < 0 or f.pos >= PySequence_Fast_GET_SIZE(seq):
-        return ADVANCE_DONE
-    f.pos += 1
-    return hand_out(f, PySequence_Fast_GET_ITEM(seq, f.pos - 1), child, False, False)
+cdef inline int seq_next_general(Session s, Frame* f, PyObject* seq,
+                                 PyObject** child) except -1:
+    """With a mapping memo: atomic items the memo has no entry for are
+    stored here, every other item goes to the walk, which consults the memo.
+    Index-based like list iteration: items appended by a hook are copied
+    too, a list cleared by a hook ends the loop."""
+    cdef PyObject* item
+    cdef Py_ssize_t left = ITEMS_PER_SLICE
+    cdef fc_address_probe memo_probe
+    memo_probe_init(s, &memo_probe)
+    while 0 <= f.pos < PySequence_Fast_GET_SIZE(seq):
+        if left == 0:
+            return ADVANCE_YIELD    # signals: see session.pxi
+        left -= 1
+        item = PySequence_Fast_GET_ITEM(seq, f.pos)
+        f.pos += 1
+        if not known_atom_mapped(s, &memo_probe, item):
+            return hand_out(f, item, child, False, False)
+        # The item is its own copy: appending it, storing it in a tuple
+        # (never a new one: it equals the original) or adding it to a set
+        # (its hash is native) runs no code.
+        incref(item)
+        frame_accept(s, f, item)
+    return ADVANCE_DONE
 
 
 # -- list: recorded before its items, as the stdlib's _deepcopy_list ---------
@@ -29,7 +45,7 @@ cdef int list_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef Py_ssize_t left = ITEMS_PER_SLICE
     cdef int found
     if s.memo_mode == MEMO_MAPPING:
-        return seq_next_general(f, f.src, child)
+        return seq_next_general(s, f, f.src, child)
     n = PyList_GET_SIZE(f.src)
     while f.pos < n:
         if left == 0:
@@ -69,7 +85,7 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
     cdef Py_ssize_t left = ITEMS_PER_SLICE
     cdef int found
     if s.memo_mode == MEMO_MAPPING:
-        return seq_next_general(f, f.src, child)
+        return seq_next_general(s, f, f.src, child)
     n = PyTuple_GET_SIZE(f.src)
     while f.pos < n:
         if left == 0:
@@ -144,7 +160,7 @@ cdef int set_open(Session s, Frame* f) except -1:
         # The same set as rebuilding it from its items, made by copying the
         # hash table (stored hashes: no item is hashed or compared, so no
         # Python code runs).
-        f.dst = fc_copy_set_of_atomic(f.src, frozen)
+        f.dst = fc_copy_set_of_atomic(f.src, frozen, s.gc_paused)
         f.pos = -1                  # done
         return 0
     f.items = PySequence_List(f.src)
@@ -166,7 +182,7 @@ cdef int set_advance(Session s, Frame* f, PyObject** child) except -1:
     if f.pos < 0:
         return ADVANCE_DONE         # copied whole by set_open
     if s.memo_mode == MEMO_MAPPING:
-        return seq_next_general(f, f.items, child)
+        return seq_next_general(s, f, f.items, child)
     n = PyList_GET_SIZE(f.items)
     while f.pos < n:
         if left == 0:

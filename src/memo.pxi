@@ -387,9 +387,21 @@ cdef inline int memo_record_copy(Session s, PyObject* x, PyObject* y) except -1:
     memo[id(x)] = y and keep x alive - unless y is x (an object that is its
     own copy is not memoized)."""
     if y != x:
-        memo_record(s, x, y)
+        memo_record_again(s, x, y)
         memo_keep_alive(s, x)
     return 0
+
+
+cdef inline int memo_record_again(Session s, PyObject* x, PyObject* y) except -1:
+    """memo[id(x)] = y where the memo may already hold it (the stdlib's
+    deepcopy() records every copy when it returns, containers and
+    reconstructed objects a second time): storing the value a dict memo
+    already has for the key changes nothing, and is skipped."""
+    cdef PyObject* found
+    if s.memo_is_dict and fc_dict_probe_address(<PyObject*>s.memo, x, &found) == 1 \
+            and found == y:
+        return 0
+    return memo_record(s, x, y)
 
 
 cdef inline object memo_key(Session s, PyObject* x):

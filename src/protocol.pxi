@@ -299,6 +299,7 @@ cdef object reconstruct(Session s, object x, object rv):
     cdef PyObject* cls
     cdef Py_ssize_t nargs
     cdef newfunc builtin_new
+    cdef tuple new_args
     if func == <PyObject*>copyreg_newobj and PyTuple_GET_SIZE(<PyObject*>call_args) >= 1:
         # copyreg.__newobj__(cls, *rest) is cls.__new__(cls, *rest); calling
         # it directly saves a Python-level frame.
@@ -313,8 +314,8 @@ cdef object reconstruct(Session s, object x, object rv):
             if builtin_new != NULL:
                 # A built-in type's __new__ (a subclass of tuple, dict, int
                 # ...): its C function, called as that __new__ calls it.
-                y = call_builtin_new(builtin_new, cls, empty_tuple if nargs == 1
-                                     else call_args[1:])
+                new_args = empty_tuple if nargs == 1 else call_args[1:]
+                y = steal(builtin_new(<PyTypeObject*>cls, <PyObject*>new_args, NULL))
             else:
                 y = getattr(<object>cls, "__new__")(*call_args)
     else:
@@ -325,13 +326,6 @@ cdef object reconstruct(Session s, object x, object rv):
     if n > 2:
         reconstruct_rest(s, y, p, n)
     return y
-
-
-cdef object call_builtin_new(newfunc builtin_new, PyObject* cls, tuple args):
-    cdef PyObject* made = builtin_new(<PyTypeObject*>cls, <PyObject*>args, NULL)
-    if made == NULL:
-        raise_current()
-    return steal(made)
 
 
 cdef inline bint new_with_object_new(PyObject* cls):

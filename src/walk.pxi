@@ -176,10 +176,7 @@ cdef int known_or_bulk_other(Session s, Frame* f, PyObject* item, PyObject** y) 
     if not bulk_candidate(item):
         f.child_scanned = False
         return KNOWN if known_native(s, f, item, y) else MUST_COPY
-    # known_native() for a list or dict, which is never its own copy.
-    note_copy(s, f)
-    y[0] = memo_native_get(s, item)
-    if y[0] != NULL:
+    if known_in_table(s, f, item, y):
         return KNOWN
     f.child_scanned = True
     if bulk_worth_trying(s, item) and bulk_copy(s, item, y):
@@ -213,21 +210,17 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     and return 1; else return 0.  Such lists and dicts are copied without a
     frame of their own (JSON-like data is full of them)."""
     cdef PyObject* y
-    # (The copies are made with the GC held off: see fastcopy_helpers.h.  A
+    # (The copies are made with the GC held off: see bulk_copy.h.  A
     # caller's tight loop relies on it: no Python code runs in here.)
-    # (When the walk has paused the GC, the copy needs no pause of its own.)
     if Py_TYPE(x) == T_LIST:
         if PyList_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
-        if s.gc_paused:
-            y = PyList_GetSlice(x, 0, PyList_GET_SIZE(x))
-        else:
-            y = fc_copy_list_of_atomic(x)
+        y = fc_copy_list_of_atomic(x, s.gc_paused)
         s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
     else:
         if PyDict_GET_SIZE(x) != 0 and not prescan(s, x):
             return 0
-        y = PyDict_Copy(x) if s.gc_paused else fc_copy_dict_of_atomic(x)
+        y = fc_copy_dict_of_atomic(x, s.gc_paused)
         s.steps += PyDict_GET_SIZE(x) >> 4
     s.work += 1
     try:
@@ -349,7 +342,7 @@ cdef PyObject* mutable_finish(Session s, Frame* f, bint last) except NULL:
     """A list or dict: recorded before its items (or lazily, note_copy)."""
     if s.memo_mode == MEMO_MAPPING:
         # The stdlib records the copy again when deepcopy() returns.
-        memo_record(s, f.src, f.dst)
+        memo_record_again(s, f.src, f.dst)
         memo_keep_alive(s, f.src)
     elif not last:
         note_copy(s, f)

@@ -867,6 +867,106 @@ def test_dict_memo_entries_put_by_hand(impl, key_kind, filler):
     assert ours[0] == "found" and ours[3] == ("found",)
 
 
+_BIG = 10 ** 20          # an int and a str that are not interned or cached
+_WORD = "".join(["w", "o", "r", "d"])
+
+
+class _RecordsAtoms:
+    """A hook that records both atoms in the memo it is handed (with no memo
+    passed, the first hook turns the copy's memo into a dict)."""
+
+    def __deepcopy__(self, memo):
+        memo[id(_BIG)] = "big from memo"
+        memo[id(_WORD)] = "word from memo"
+        return _RecordsAtoms()
+
+    def __eq__(self, other):
+        return type(other) is _RecordsAtoms
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "hook"
+
+
+_ATOM_CONTAINERS = {
+    "list": lambda: [_RecordsAtoms(), [_BIG, _WORD, 1], _BIG, _WORD],
+    "tuple": lambda: [_RecordsAtoms(), (_BIG, _WORD, [1]), (_BIG, 2)],
+    "dict values": lambda: [_RecordsAtoms(), {"a": _BIG, "b": _WORD, "c": [1]}],
+    "dict keys": lambda: [_RecordsAtoms(), {_BIG: 1, _WORD: 2, 3: [4]}],
+    "set": lambda: [_RecordsAtoms(), {_BIG, 1}, frozenset([_WORD, 2])],
+    "dict in a dict": lambda: {"hook": _RecordsAtoms(), "d": {"x": {_WORD: _BIG}}},
+}
+
+
+@pytest.mark.parametrize("memo", [False, True], ids=["no memo", "dict memo"])
+@pytest.mark.parametrize("case", sorted(_ATOM_CONTAINERS))
+def test_atoms_answered_from_a_dict_memo(impl, case, memo):
+    # With a dict memo the item loops answer atomic items whose id() the
+    # memo lacks without handing them to the walk: the entries a hook puts
+    # in the memo must still be found (up to 3.13; from 3.14 on an atomic
+    # object is its own copy before the memo is read).
+    make = _ATOM_CONTAINERS[case]
+    original = make()
+    if memo:
+        ours, reference = impl.deepcopy(original, {}), copy.deepcopy(make(), {})
+    else:
+        ours, reference = impl.deepcopy(original), copy.deepcopy(make())
+    assert ours == reference
+    found = repr(ours).count("from memo")
+    assert found == (0 if sys.version_info >= (3, 14) else repr(reference).count("from memo"))
+    if sys.version_info < (3, 14):
+        assert found > 0
+
+
+def test_atoms_of_a_prefilled_dict_memo_inside_containers(impl):
+    def memo():
+        return {id(_BIG): "big", id(_WORD): "word"}
+    x = [[_BIG], (_WORD, [1]), {_WORD: _BIG}, {_BIG}]
+    ours, reference = impl.deepcopy(x, memo()), copy.deepcopy(x, memo())
+    assert ours == reference
+    for atom in (_BIG, _WORD, 12345):
+        assert impl.deepcopy(atom, memo()) == copy.deepcopy(atom, memo())
+    if sys.version_info < (3, 14):
+        assert ours[0] == ["big"] and ours[2] == {"word": "big"}
+        assert impl.deepcopy(_WORD, memo()) == "word"
+
+
+class _RebindsContainerEntry:
+    """A hook that replaces (or drops) the memo entry of the list holding it,
+    recorded when the list's copy began."""
+
+    def __init__(self, holder, drop):
+        self.holder, self.drop = holder, drop
+
+    def __deepcopy__(self, memo):
+        if self.drop:
+            del memo[id(self.holder[0])]
+        else:
+            memo[id(self.holder[0])] = "rebound"
+        return "hooked"
+
+
+@pytest.mark.parametrize("drop", [False, True], ids=["rebound", "dropped"])
+def test_container_recorded_again_after_a_hook_changed_its_entry(impl, drop):
+    # The stdlib records a list's copy when its copy begins and again when it
+    # returns; the second store is skipped only when the memo still holds
+    # that copy.
+    def make():
+        holder = []
+        inner = [1]
+        holder.append(inner)
+        inner.append(_RebindsContainerEntry(holder, drop))
+        return [inner, inner, (inner,)]
+    for memo in ({}, None):
+        x, x_ref = make(), make()
+        m, m_ref = (dict(memo), dict(memo)) if memo is not None else (None, None)
+        ours, reference = impl.deepcopy(x, m), copy.deepcopy(x_ref, m_ref)
+        assert ours == reference == [[1, "hooked"]] * 2 + [([1, "hooked"],)]
+        assert ours[0] is ours[1] is ours[2][0]
+        assert (reference[0] is reference[1]) and reference[2][0] is reference[0]
+
+
 def test_dict_memo_with_str_keys_only(impl):
     x = [[1], {"a": [2]}]
     ours, reference = impl.deepcopy(x, {"k": "v"}), copy.deepcopy(x, {"k": "v"})

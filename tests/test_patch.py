@@ -142,6 +142,45 @@ print("ok")
     assert out.strip() == "ok"
 
 
+def test_hooks_passing_the_memo_by_keyword_share_it():
+    # deepcopy(..., memo=memo) is the shape of pydantic's and many other
+    # hooks; on 3.12+ the compiled core takes it without the trampoline's
+    # Python frame, except on 3.14, whose interpreter runs a Python
+    # function's code inline for keyword calls, whatever its vectorcall slot.
+    # Other keyword shapes keep the stdlib's behaviour.
+    out = run_python("""
+import copy, sys, traceback, fastcopy
+from copy import deepcopy
+class Holder:
+    def __init__(self, items):
+        self.items = items
+    def __deepcopy__(self, memo):
+        self.stack = [f.filename for f in traceback.extract_stack()]
+        return Holder(deepcopy(self.items, memo=memo))
+shared = [1, 2]
+x = [shared, Holder([shared, {"s": shared}])]
+fastcopy.patch()
+y = deepcopy(x)
+assert y[1].items[0] is y[0] is y[1].items[1]["s"] and y[0] is not shared
+memo = {}
+z = deepcopy(x, memo=memo)
+assert memo[id(shared)] is z[0] is z[1].items[0]
+assert copy.deepcopy(x=[1], memo=None) == [1] and copy.deepcopy([2], memo=None) == [2]
+for bad in ({"mem": {}}, {"memo": {}, "x": 1}):
+    try:
+        copy.deepcopy([1], **bad)
+    except TypeError as exc:
+        print("TypeError", "got" in str(exc) or "multiple" in str(exc))
+trampoline = any(name.endswith("_patch.py") for name in x[1].stack)
+print("no-frame" if not trampoline else "frame")
+""")
+    lines = out.split("\n")
+    assert lines[:2] == ["TypeError True", "TypeError True"], out
+    expect_frame = (sys.version_info < (3, 12) or sys.version_info[:2] == (3, 14)
+                    or not fastcopy.__compiled__)
+    assert lines[2] == ("frame" if expect_frame else "no-frame"), out
+
+
 def test_patch_unpatch_cycles_and_context_manager():
     out = run_python("""
 import copy, fastcopy

@@ -8,41 +8,41 @@
  * a collection of the cyclic GC, whose finalizers are Python code that can
  * let another thread run and change the container in between (or, inside a
  * frame's tight loop, free the items it is walking).  So the GC is held off
- * while the copy is made: then nothing can run. */
+ * while the copy is made: then nothing can run.  gc_held: the caller's walk
+ * has paused the GC already. */
 
-static inline PyObject *fc_copy_list_of_atomic(PyObject *list)
+#define FC_HOLD_GC_OFF(gc_held, expr, result) do { \
+        int was_enabled_ = (gc_held) ? 0 : PyGC_Disable(); \
+        (result) = (expr); \
+        if (was_enabled_) \
+            PyGC_Enable(); \
+    } while (0)
+
+static inline PyObject *fc_copy_list_of_atomic(PyObject *list, int gc_held)
 {
-    int was_enabled = PyGC_Disable();
-    PyObject *copy = PyList_GetSlice(list, 0, PyList_GET_SIZE(list));
-    if (was_enabled)
-        PyGC_Enable();
+    PyObject *copy;
+    FC_HOLD_GC_OFF(gc_held, PyList_GetSlice(list, 0, PyList_GET_SIZE(list)), copy);
     return copy;
 }
 
-static inline PyObject *fc_copy_dict_of_atomic(PyObject *dict)
+static inline PyObject *fc_copy_dict_of_atomic(PyObject *dict, int gc_held)
 {
-    int was_enabled = PyGC_Disable();
-    PyObject *copy = PyDict_Copy(dict);
-    if (was_enabled)
-        PyGC_Enable();
+    PyObject *copy;
+    FC_HOLD_GC_OFF(gc_held, PyDict_Copy(dict), copy);
     return copy;
 }
 
-static inline int fc_update_dict_of_atomic(PyObject *into, PyObject *dict)
+static inline int fc_update_dict_of_atomic(PyObject *into, PyObject *dict, int gc_held)
 {
-    int was_enabled = PyGC_Disable();
-    int result = PyDict_Update(into, dict);
-    if (was_enabled)
-        PyGC_Enable();
+    int result;
+    FC_HOLD_GC_OFF(gc_held, PyDict_Update(into, dict), result);
     return result;
 }
 
-static inline PyObject *fc_copy_set_of_atomic(PyObject *set, int frozen)
+static inline PyObject *fc_copy_set_of_atomic(PyObject *set, int frozen, int gc_held)
 {
-    int was_enabled = PyGC_Disable();
-    PyObject *copy = frozen ? PyFrozenSet_New(set) : PySet_New(set);
-    if (was_enabled)
-        PyGC_Enable();
+    PyObject *copy;
+    FC_HOLD_GC_OFF(gc_held, frozen ? PyFrozenSet_New(set) : PySet_New(set), copy);
     return copy;
 }
 

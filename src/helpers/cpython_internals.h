@@ -350,48 +350,78 @@ static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
 #define FC_DKIX_EMPTY (-1)
 #define FC_PERTURB_SHIFT 5
 
-static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObject **value)
+/* The probe in two steps, so that a loop probing one dict for many
+   addresses reads the table's layout once: fc_address_probe_init(), then
+   fc_address_probe_find() for each address, valid for as long as no code
+   can change the dict (no Python code runs in between).  The find answers
+   as fc_dict_probe_address() does. */
+typedef struct {
+    const char *indices;            /* NULL: every find answers -1 (or 0) */
+    const fc_general_entry *entries;
+    size_t mask;
+    int index_bytes;
+    int no_int_keys;                /* every key an exact str: finds answer 0 */
+} fc_address_probe;
+
+static inline void fc_address_probe_init(fc_address_probe *p, PyObject *d)
 {
+    p->indices = NULL;
+    p->no_int_keys = 0;
 #if defined(FC_DICT_LAYOUT)
     fc_dict_keys *dk = (fc_dict_keys *)((PyDictObject *)d)->ma_keys;
+#if FC_DICT_LAYOUT == 311
+    if (dk->dk_kind == FC_DICT_KEYS_UNICODE) {
+        p->no_int_keys = 1;         /* no int equals a str */
+        return;
+    }
+    if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
+        return;
+    p->mask = ((size_t)1 << dk->dk_log2_size) - 1;
+    p->index_bytes = 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
+    p->entries = (const fc_general_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+#else
+    if (((PyDictObject *)d)->ma_values != NULL)
+        return;                     /* a split table */
+    p->mask = (size_t)dk->dk_size - 1;
+    p->index_bytes = dk->dk_size <= 0xff ? 1 : dk->dk_size <= 0xffff ? 2
+                     : (uint64_t)dk->dk_size <= 0xffffffffu ? 4 : 8;
+    p->entries = (const fc_general_entry *)(dk->dk_indices + (size_t)dk->dk_size * p->index_bytes);
+#endif
+    p->indices = dk->dk_indices;
+#else
+    (void)d;
+#endif
+}
+
+static inline Py_ssize_t fc_probe_index(const fc_address_probe *p, size_t i)
+{
+    switch (p->index_bytes) {
+    case 1: return ((const int8_t *)p->indices)[i];
+    case 2: return ((const int16_t *)p->indices)[i];
+    case 4: return ((const int32_t *)p->indices)[i];
+    default: return (Py_ssize_t)((const int64_t *)p->indices)[i];
+    }
+}
+
+static inline int fc_address_probe_find(const fc_address_probe *p, const void *address,
+                                        PyObject **value)
+{
     /* An int's hash is its value modulo FC_HASH_MODULUS (2**61 - 1 on
        64-bit builds, above any user-space address: no division there). */
     size_t a = (size_t)(uintptr_t)address;
     Py_hash_t hash = (Py_hash_t)(a < (size_t)FC_HASH_MODULUS ? a : a % (size_t)FC_HASH_MODULUS);
-    size_t mask, perturb = (size_t)hash, i;
-    int index_bytes;
-    fc_general_entry *entries;
-#if FC_DICT_LAYOUT == 311
-    if (dk->dk_kind == FC_DICT_KEYS_UNICODE)
-        return 0;               /* every key an exact str: no int equals one */
-    if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
-        return -1;
-    mask = ((size_t)1 << dk->dk_log2_size) - 1;
-    index_bytes = 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
-    entries = (fc_general_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
-#else
-    if (((PyDictObject *)d)->ma_values != NULL)
-        return -1;              /* a split table */
-    mask = (size_t)dk->dk_size - 1;
-    index_bytes = dk->dk_size <= 0xff ? 1 : dk->dk_size <= 0xffff ? 2
-                  : (uint64_t)dk->dk_size <= 0xffffffffu ? 4 : 8;
-    entries = (fc_general_entry *)(dk->dk_indices + (size_t)dk->dk_size * index_bytes);
-#endif
+    size_t perturb = (size_t)hash, i;
+    if (p->indices == NULL)
+        return p->no_int_keys ? 0 : -1;
     if (hash == -1)
         return -1;
-    i = (size_t)hash & mask;
+    i = (size_t)hash & p->mask;
     for (;;) {
-        Py_ssize_t ix;
-        switch (index_bytes) {
-        case 1: ix = ((const int8_t *)dk->dk_indices)[i]; break;
-        case 2: ix = ((const int16_t *)dk->dk_indices)[i]; break;
-        case 4: ix = ((const int32_t *)dk->dk_indices)[i]; break;
-        default: ix = (Py_ssize_t)((const int64_t *)dk->dk_indices)[i]; break;
-        }
+        Py_ssize_t ix = fc_probe_index(p, i);
         if (ix == FC_DKIX_EMPTY)
             return 0;
-        if (ix >= 0 && entries[ix].hash == hash) {
-            PyObject *key = entries[ix].key;
+        if (ix >= 0 && p->entries[ix].hash == hash) {
+            PyObject *key = p->entries[ix].key;
             void *found;
             if (!PyLong_CheckExact(key))
                 return -1;      /* its __eq__ decides */
@@ -401,17 +431,20 @@ static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObje
                 return -1;
             }
             if (found == address) {
-                *value = entries[ix].value;
+                *value = p->entries[ix].value;
                 return 1;
             }
         }
         perturb >>= FC_PERTURB_SHIFT;
-        i = (i * 5 + perturb + 1) & mask;
+        i = (i * 5 + perturb + 1) & p->mask;
     }
-#else
-    (void)d; (void)address; (void)value;
-    return -1;
-#endif
+}
+
+static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObject **value)
+{
+    fc_address_probe p;
+    fc_address_probe_init(&p, d);
+    return fc_address_probe_find(&p, address, value);
 }
 
 

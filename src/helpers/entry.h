@@ -13,6 +13,19 @@
 
 typedef PyObject *(*fc_fastcall_t)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
 
+/* deepcopy(x, memo=m): one positional argument and the one keyword "memo",
+   the shape of the hooks that pass the memo on (the vectorcall argument
+   array then is {x, m}, as for deepcopy(x, m)).  Comparing an exact str
+   with an ASCII literal runs no Python code. */
+static inline int fc_is_memo_keyword_call(Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *name;
+    if (nargs != 1 || kwnames == NULL || PyTuple_GET_SIZE(kwnames) != 1)
+        return 0;
+    name = PyTuple_GET_ITEM(kwnames, 0);
+    return PyUnicode_CheckExact(name) && PyUnicode_CompareWithASCIIString(name, "memo") == 0;
+}
+
 enum { FC_ENTRY_DEEPCOPY = 0, FC_ENTRY_COPY = 1 };
 
 /* The texts before "--" are the signatures inspect.signature() reads
@@ -64,6 +77,8 @@ static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *impl, *result;
+    if (p->fast != NULL && p->max_fast_args == 2 && fc_is_memo_keyword_call(nargs, kwnames))
+        return p->fast(NULL, args, 2, NULL);
     if (kwnames == NULL && nargs >= 1 && nargs <= p->max_fast_args && p->impl != NULL) {
         if (p->fast != NULL)
             return p->fast(NULL, args, nargs, NULL);
