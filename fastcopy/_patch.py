@@ -14,9 +14,9 @@ before.
 On 3.12+ with the compiled core, the patched functions' vectorcall slot is
 also pointed at the core (PyFunction_SetVectorcall): positional calls - the
 frequent shape - then skip the trampoline's Python frame, and so do
-`deepcopy(x, memo=memo)` calls (except on 3.14, whose interpreter runs a
-function's code inline for every keyword call); other keyword calls still
-run the trampoline.  unpatch() puts the function's own vectorcall
+`deepcopy(x, memo=memo)` calls (on 3.14 only where the interpreter calls
+through the slot: it may run a function's code inline for a keyword call);
+other keyword calls still run the trampoline.  unpatch() puts the function's own vectorcall
 back.
 """
 

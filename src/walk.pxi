@@ -231,6 +231,48 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     return 1
 
 
+cdef int mapped_bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
+    """bulk_copy() for a dict memo, for a bulk_candidate x (not in the
+    memo) whose items - and keys - are atoms with no memo entry (the small
+    lists and dicts that hooks pass on): copy it whole, record it as the
+    stdlib's deepcopy() leaves it (memo[id(x)] = copy, x kept alive), set
+    *out to a new reference to the copy and return 1; else return 0.  The
+    stdlib's copy would record the same, in the same order: its items are
+    atoms, which are never recorded."""
+    cdef fc_address_probe memo_probe
+    cdef Py_ssize_t i
+    cdef Py_ssize_t pos = 0
+    cdef PyObject* key
+    cdef PyObject* value
+    cdef PyObject* y
+    # (The scan runs no Python code: the probe stays valid through it.)
+    memo_probe_init(s, &memo_probe)
+    if Py_TYPE(x) == T_LIST:
+        for i in range(PyList_GET_SIZE(x)):
+            if not known_atom_mapped(s, &memo_probe, PyList_GET_ITEM(x, i)):
+                s.prescan_misses += 1
+                return 0
+        y = fc_copy_list_of_atomic(x, s.gc_paused)
+        s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
+    else:
+        while PyDict_Next(x, &pos, &key, &value):
+            if not (known_atom_mapped(s, &memo_probe, value)
+                    and known_atom_mapped(s, &memo_probe, key)):
+                s.prescan_misses += 1
+                return 0
+        y = fc_copy_dict_of_atomic(x, s.gc_paused)
+        s.steps += PyDict_GET_SIZE(x) >> 4
+    s.prescan_misses = 0
+    s.work += 1
+    # (`owned` releases y if recording fails.)
+    cdef object owned = steal(y)
+    memo_record(s, x, y)
+    memo_keep_alive(s, x)
+    incref(y)
+    out[0] = y
+    return 1
+
+
 cdef enum:
     # Lists and dicts this large are always scanned for a bulk copy; smaller
     # ones are (mostly) not after this many failed scans in a row.
@@ -431,6 +473,14 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             else:
                 r = route(s, child, &y, &child_kind)
             if r == ROUTE_KNOWN:
+                release(s, child)
+                child = NULL
+                handoff = y
+                y = NULL
+                frame_accept(s, &frames[top], handoff)
+                continue
+            if (r == ROUTE_WALK and s.memo_is_dict and bulk_candidate(child)
+                    and bulk_worth_trying(s, child) and mapped_bulk_copy(s, child, &y)):
                 release(s, child)
                 child = NULL
                 handoff = y

@@ -932,6 +932,35 @@ def test_atoms_of_a_prefilled_dict_memo_inside_containers(impl):
         assert impl.deepcopy(_WORD, memo()) == "word"
 
 
+def _memo_layout(memo):
+    """A dict memo as comparable data: its keys in order (id(memo), the
+    keep-alive entry, as a marker), each value's repr, and the ids of the
+    objects kept alive, in order."""
+    own = id(memo)
+    keys = ["keep-alive" if k == own else k for k in memo]
+    values = [repr(v) for k, v in memo.items() if k != own]
+    kept = [id(o) for o in memo.get(own, [])]
+    return keys, values, kept
+
+
+@pytest.mark.parametrize("shape", ["atoms only", "nested", "shared", "with a hook"])
+def test_dict_memo_left_as_the_stdlib_leaves_it(impl, shape):
+    # Lists and dicts of atoms are copied whole with a dict memo: the memo
+    # must end up with the same entries, in the same order, and the same
+    # objects kept alive, as the stdlib's.
+    inner = [1, "a", None]
+    x = {
+        "atoms only": lambda: [[1, 2.5, "s"], {"a": 1, 2: None}, [], {}],
+        "nested": lambda: {"l": [[1], {"k": [2, 3]}], "t": ([4], {"j": 5})},
+        "shared": lambda: [inner, {"x": inner}, (inner, inner)],
+        "with a hook": lambda: [_RecordsAtoms(), [_BIG, _WORD], {"w": _WORD}],
+    }[shape]()
+    ours, reference = {}, {}
+    y = impl.deepcopy(x, ours)
+    assert y == copy.deepcopy(x, reference)
+    assert _memo_layout(ours) == _memo_layout(reference)
+
+
 class _RebindsContainerEntry:
     """A hook that replaces (or drops) the memo entry of the list holding it,
     recorded when the list's copy began."""
