@@ -16,8 +16,8 @@ also pointed at the core (PyFunction_SetVectorcall): positional calls - the
 frequent shape - then skip the trampoline's Python frame, and so do
 `deepcopy(x, memo=memo)` calls (on 3.14 only where the interpreter calls
 through the slot: it may run a function's code inline for a keyword call);
-other keyword calls still run the trampoline.  unpatch() puts the function's own vectorcall
-back.
+other keyword calls still run the trampoline.  unpatch() puts the
+function's own vectorcall back.
 """
 
 import copy as _copy_module

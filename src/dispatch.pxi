@@ -121,8 +121,7 @@ cdef object deep_any_other(Session s, object x):
             if bulk_worth_trying(s, p) and bulk_copy(s, p, &y):
                 return <object>y
             return steal(walk(s, p, kind, False, NULL, True))
-        if (s.memo_is_dict and bulk_candidate(p) and bulk_worth_trying(s, p)
-                and mapped_bulk_copy(s, p, &y)):
+        if mapped_bulk_copied(s, p, &y):
             return steal(y)
         return steal(walk(s, p, kind, False))
     return deep_other(s, x)

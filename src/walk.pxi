@@ -210,25 +210,40 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     and return 1; else return 0.  Such lists and dicts are copied without a
     frame of their own (JSON-like data is full of them)."""
     cdef PyObject* y
-    # (The copies are made with the GC held off: see bulk_copy.h.  A
-    # caller's tight loop relies on it: no Python code runs in here.)
-    if Py_TYPE(x) == T_LIST:
-        if PyList_GET_SIZE(x) != 0 and not prescan(s, x):
-            return 0
-        y = fc_copy_list_of_atomic(x, s.gc_paused)
-        s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
-    else:
-        if PyDict_GET_SIZE(x) != 0 and not prescan(s, x):
-            return 0
-        y = fc_copy_dict_of_atomic(x, s.gc_paused)
-        s.steps += PyDict_GET_SIZE(x) >> 4
-    s.work += 1
+    cdef Py_ssize_t n = PyList_GET_SIZE(x) if Py_TYPE(x) == T_LIST else PyDict_GET_SIZE(x)
+    if n != 0 and not prescan(s, x):
+        return 0
+    y = copy_whole(s, x)
     try:
         memo_native_add(s, x, y)
     finally:
         decref(y)                   # the table holds it from here on
     out[0] = y
     return 1
+
+
+cdef inline PyObject* copy_whole(Session s, PyObject* x) except NULL:
+    """The copy (a new reference) of a bulk_candidate x whose items are all
+    their own copies, counted as one container made and, for signals, a
+    step per 16 items.  (The copy is made with the GC held off: see
+    bulk_copy.h.  A caller's tight loop relies on it: no Python code runs
+    in here.)"""
+    cdef PyObject* y
+    if Py_TYPE(x) == T_LIST:
+        y = fc_copy_list_of_atomic(x, s.gc_paused)
+        s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
+    else:
+        y = fc_copy_dict_of_atomic(x, s.gc_paused)
+        s.steps += PyDict_GET_SIZE(x) >> 4
+    s.work += 1
+    return y
+
+
+cdef inline bint mapped_bulk_copied(Session s, PyObject* x, PyObject** out) except -1:
+    """With a dict memo, x a list or dict worth scanning: mapped_bulk_copy().
+    (The checks inline, for the walk's children of every kind.)"""
+    return (s.memo_is_dict and bulk_candidate(x) and bulk_worth_trying(s, x)
+            and mapped_bulk_copy(s, x, out))
 
 
 cdef int mapped_bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
@@ -239,38 +254,39 @@ cdef int mapped_bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
     *out to a new reference to the copy and return 1; else return 0.  The
     stdlib's copy would record the same, in the same order: its items are
     atoms, which are never recorded."""
+    if not atoms_unmapped(s, x):
+        s.prescan_misses += 1
+        return 0
+    s.prescan_misses = 0
+    # (`owned` releases the copy if recording fails.)
+    cdef object owned = steal(copy_whole(s, x))
+    memo_record(s, x, <PyObject*>owned)
+    memo_keep_alive(s, x)
+    incref(<PyObject*>owned)
+    out[0] = <PyObject*>owned
+    return 1
+
+
+cdef bint atoms_unmapped(Session s, PyObject* x) noexcept:
+    """Are the items (and keys) of the list or dict x all atoms that a dict
+    memo has no entry for (known_atom_mapped)?  Runs no Python code, so the
+    probe stays valid through the scan."""
     cdef fc_address_probe memo_probe
     cdef Py_ssize_t i
     cdef Py_ssize_t pos = 0
     cdef PyObject* key
     cdef PyObject* value
-    cdef PyObject* y
-    # (The scan runs no Python code: the probe stays valid through it.)
     memo_probe_init(s, &memo_probe)
     if Py_TYPE(x) == T_LIST:
         for i in range(PyList_GET_SIZE(x)):
             if not known_atom_mapped(s, &memo_probe, PyList_GET_ITEM(x, i)):
-                s.prescan_misses += 1
-                return 0
-        y = fc_copy_list_of_atomic(x, s.gc_paused)
-        s.steps += PyList_GET_SIZE(x) >> 4      # (signals: see session.pxi)
-    else:
-        while PyDict_Next(x, &pos, &key, &value):
-            if not (known_atom_mapped(s, &memo_probe, value)
-                    and known_atom_mapped(s, &memo_probe, key)):
-                s.prescan_misses += 1
-                return 0
-        y = fc_copy_dict_of_atomic(x, s.gc_paused)
-        s.steps += PyDict_GET_SIZE(x) >> 4
-    s.prescan_misses = 0
-    s.work += 1
-    # (`owned` releases y if recording fails.)
-    cdef object owned = steal(y)
-    memo_record(s, x, y)
-    memo_keep_alive(s, x)
-    incref(y)
-    out[0] = y
-    return 1
+                return False
+        return True
+    while PyDict_Next(x, &pos, &key, &value):
+        if not (known_atom_mapped(s, &memo_probe, value)
+                and known_atom_mapped(s, &memo_probe, key)):
+            return False
+    return True
 
 
 cdef enum:
@@ -479,8 +495,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 y = NULL
                 frame_accept(s, &frames[top], handoff)
                 continue
-            if (r == ROUTE_WALK and s.memo_is_dict and bulk_candidate(child)
-                    and bulk_worth_trying(s, child) and mapped_bulk_copy(s, child, &y)):
+            if r == ROUTE_WALK and mapped_bulk_copied(s, child, &y):
                 release(s, child)
                 child = NULL
                 handoff = y

@@ -77,8 +77,6 @@ static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *impl, *result;
-    if (p->fast != NULL && p->max_fast_args == 2 && fc_is_memo_keyword_call(nargs, kwnames))
-        return p->fast(NULL, args, 2, NULL);
     if (kwnames == NULL && nargs >= 1 && nargs <= p->max_fast_args && p->impl != NULL) {
         if (p->fast != NULL)
             return p->fast(NULL, args, nargs, NULL);
@@ -90,6 +88,9 @@ static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
         Py_DECREF(impl);
         return result;
     }
+    /* (After the positional shapes, the frequent ones.) */
+    if (p->fast != NULL && p->max_fast_args == 2 && fc_is_memo_keyword_call(nargs, kwnames))
+        return p->fast(NULL, args, 2, NULL);
     return p->original(callable, args, nargsf, kwnames);
 }
 
