@@ -12,8 +12,12 @@ cdef extern from "Python.h":
     void xdecref "Py_XDECREF" (PyObject* o)
     PyTypeObject* Py_TYPE(PyObject* o)
     bint PyType_Check(PyObject* o)
+    bint PyList_Check(PyObject* o)
+    bint PyDict_Check(PyObject* o)
     unsigned long Py_TPFLAGS_HEAPTYPE
     unsigned long Py_TPFLAGS_IMMUTABLETYPE
+    unsigned long Py_TPFLAGS_LIST_SUBCLASS
+    unsigned long Py_TPFLAGS_DICT_SUBCLASS
 
     PyObject* PyErr_Occurred()
 
@@ -71,6 +75,9 @@ cdef extern from "Python.h":
     bint PyErr_ExceptionMatches(PyObject* exc)
     void PyErr_Clear()
     PyObject* PyExc_AttributeError
+    PyObject* PyExc_TypeError
+    PyObject* PyErr_Format(PyObject* exc, const char* fmt, ...)
+    PyObject* PyImport_ImportModule(const char* name) except NULL
     int PyDict_Update(PyObject* a, PyObject* b) except -1
     bint PyUnicode_CheckExact(PyObject* o)
     Py_ssize_t PyUnicode_GET_LENGTH(PyObject* o)

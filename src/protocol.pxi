@@ -171,6 +171,10 @@ cdef object reduce_value(object x, PyTypeObject* tp, str kind,
             rv = getstate_reduce_value(x, tp)
             if rv is not None:
                 return rv
+        elif reduce_kind == RK_NEWARGS:
+            rv = newargs_reduce_value(x, tp)
+            if rv is not None:
+                return rv
         return object_reduce_ex(x, 4)
     method = getattr(x, "__reduce_ex__", None)
     if method is not None:
@@ -194,6 +198,55 @@ cdef object getstate_reduce_value(object x, PyTypeObject* tp):
         return None
     state = steal(PyObject_CallOneArg(<PyObject*>getstate, <PyObject*>x))
     return (copyreg_newobj, (<object>tp,), state, None, None)
+
+
+cdef object newargs_reduce_value(object x, PyTypeObject* tp):
+    """object.__reduce_ex__(x, 4) for a class whose verdict is RK_NEWARGS:
+    (copyreg.__newobj__, (cls, *x.__getnewargs__()), x.__getstate__(),
+    list items, dict items), made without the bound methods and lookups it
+    makes each time.  The same calls in the same order; None, with nothing
+    run, when the class is not as the verdict assumes."""
+    # Found on the class only, as object.__reduce_ex__ looks for it.  (It
+    # also compares the class's __reduce__ with object's: so did the verdict.)
+    cdef PyObject* found = fc_class_lookup(tp, <PyObject*>"__getnewargs__")
+    if found == NULL:
+        if not is_list_or_dict(tp):
+            return None
+        args = empty_tuple
+    else:
+        getnewargs = steal(found)
+        if not is_unbound_callable(getnewargs):
+            return None
+        args = steal(PyObject_CallOneArg(<PyObject*>getnewargs, <PyObject*>x))
+        if not isinstance(args, tuple):
+            raise_getnewargs_error(<PyObject*>args)
+    # Looked up after the call, as object.__reduce_ex__ does (the call may
+    # have changed them).
+    newobj = copyreg_newobj if copyreg_newobj_intact() else getattr(
+        steal(PyImport_ImportModule(b"copyreg")), "__newobj__")
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(<PyObject*>args)
+    cdef object newargs = steal(PyTuple_New(n + 1))
+    incref(<PyObject*>tp)
+    PyTuple_SET_ITEM(<PyObject*>newargs, 0, <PyObject*>tp)
+    for i in range(n):
+        incref(PyTuple_GET_ITEM(<PyObject*>args, i))
+        PyTuple_SET_ITEM(<PyObject*>newargs, i + 1, PyTuple_GET_ITEM(<PyObject*>args, i))
+    # x.__getstate__(): with object's, its default state, which is what
+    # object.__reduce_ex__ asks for when there are new-arguments.
+    getstate = class_function(x, tp, <PyObject*>"__getstate__")
+    if getstate is not None:
+        state = steal(PyObject_CallOneArg(<PyObject*>getstate, <PyObject*>x))
+    else:
+        state = getattr(x, "__getstate__")()
+    list_items = iter(x) if PyList_Check(<PyObject*>x) else None
+    dict_items = iter(x.items()) if PyDict_Check(<PyObject*>x) else None
+    return (newobj, newargs, state, list_items, dict_items)
+
+
+cdef int raise_getnewargs_error(PyObject* args) except -1:
+    PyErr_Format(PyExc_TypeError, "__getnewargs__ should return a tuple, not '%.200s'",
+                 Py_TYPE(args).tp_name)
+    return -1
 
 
 cdef uint64_t copyreg_found_intact = 0   # the epoch it was last found in

@@ -25,6 +25,11 @@ cdef inline bint uses_object_new(PyTypeObject* tp) noexcept:
     return tp.tp_new == (<PyTypeObject*>object).tp_new
 
 
+cdef inline bint is_list_or_dict(PyTypeObject* tp) noexcept:
+    """A subclass of list or dict (or either)."""
+    return tp.tp_flags & (Py_TPFLAGS_LIST_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS) != 0
+
+
 cdef inline bint has_instance_dict(PyTypeObject* tp) noexcept:
     return tp.tp_dictoffset != 0
 
@@ -50,6 +55,16 @@ cdef enum ReduceKind:
                             # (copyreg.__newobj__, (cls,), x.__getstate__(),
                             # None, None), which getstate_reduce_value() makes
                             # without its lookups
+    RK_NEWARGS = 4          # RK_OBJECT (3.11+), for a class with no
+                            # __getnewargs_ex__, a __getstate__ (object's or
+                            # another), and a __getnewargs__ (a function or a
+                            # built-in type's method: int's, tuple's, a
+                            # namedtuple's) or none in a list or dict subclass:
+                            # object.__reduce_ex__(x, 4) would be
+                            # (copyreg.__newobj__, (cls, *x.__getnewargs__()),
+                            # x.__getstate__(), iter(x) for a list,
+                            # iter(x.items()) for a dict), which
+                            # newargs_reduce_value() makes without its lookups
 
 
 cdef struct TypeInfo:
@@ -134,6 +149,14 @@ cdef int compute_reduce_kind(object cls) except -1:
             and not hasattr(cls, "__getnewargs_ex__") and not hasattr(cls, "__getnewargs__")
             and type(getattr(cls, "__getstate__", None)) is FunctionType):
         return RK_GETSTATE
+    # (Without new-arguments, object.__reduce_ex__ asks a list or dict for
+    # the same state as object.__getstate__ gives, anything else for more.)
+    getnewargs = getattr(cls, "__getnewargs__", None)
+    if (FC_CLASS_LOOKUP and object_getstate is not None and tp.tp_new != NULL
+            and not hasattr(cls, "__getnewargs_ex__")
+            and (is_unbound_callable(getnewargs) or (getnewargs is None and is_list_or_dict(tp)))
+            and is_unbound_callable(getattr(cls, "__getstate__", None))):
+        return RK_NEWARGS
     return RK_OBJECT
 
 

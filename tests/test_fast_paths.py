@@ -513,6 +513,179 @@ def test_getstate_verdict_follows_class_changes(impl):
     assert y[0].__dict__ == reference[0].__dict__ == {"i": 0, "items": [0]}
 
 
+# Classes with a __getnewargs__ (subclasses of int, str, tuple ...,
+# namedtuples): the core makes object.__reduce_ex__'s value itself, with the
+# same calls in the same order.
+
+class _IntSub(int):
+    pass
+
+
+class _StrSub(str):
+    pass
+
+
+class _BytesSub(bytes):
+    pass
+
+
+class _FloatSlots(float):
+    __slots__ = ("tag",)
+
+
+class _ComplexSub(complex):
+    pass
+
+
+def _newargs_builtin_subclasses(log):
+    import collections
+    pair = collections.namedtuple("Pair", "left right")
+    shared = ["shared"]
+    n, s, t = _IntSub(7), _StrSub("text"), _TupleSub(([1], shared))
+    n.items, s.items = shared, [n]
+    f = _FloatSlots(1.5)
+    f.tag = shared
+    empty_slots = _FloatSlots(2.5)
+    return [n, s, t, pair(shared, [2]), f, empty_slots, _BytesSub(b"b"), _ComplexSub(1, 2),
+            n, shared]
+
+
+def _logging_newargs(log):
+    class Newargs(int):
+        def __getnewargs__(self):
+            log.append(("newargs", int(self)))
+            return (int(self) + 1,)
+
+        def __getstate__(self):
+            log.append(("get", int(self)))
+            return {"items": [int(self)]}
+    return Newargs
+
+
+def _newargs_logged(log):
+    return [_logging_newargs(log)(i) for i in range(5)]
+
+
+def _newargs_not_a_tuple(log):
+    Newargs = _logging_newargs(log)
+    Newargs.__getnewargs__ = lambda self: [int(self)]
+    return [Newargs(1)]
+
+
+def _newargs_tuple_subclass(log):
+    Newargs = _logging_newargs(log)
+    Newargs.__getnewargs__ = lambda self: _TupleSub((int(self),))
+    return [Newargs(1)]
+
+
+def _newargs_rebind_getstate(log):
+    Newargs = _logging_newargs(log)
+    original = Newargs.__getstate__
+
+    def newargs(self):
+        Newargs.__getstate__ = lambda self: log.append(("rebound", int(self))) or {"r": []}
+        return (int(self),)
+    Newargs.__getnewargs__ = newargs
+    return [Newargs(1), Newargs(2), lambda: setattr(Newargs, "__getstate__", original)]
+
+
+def _newargs_default_getstate(log):
+    Newargs = _logging_newargs(log)
+    del Newargs.__getstate__          # object's (3.11+) or none (3.10)
+    x = Newargs(3)
+    x.items = [3]
+    return [x, Newargs(4)]
+
+
+def _newargs_overrides_on_instance(log):
+    Newargs = _logging_newargs(log)
+    with_reduce, with_getstate = Newargs(1), Newargs(2)
+    with_reduce.__reduce__ = lambda: log.append("reduce") or (list, ([1],))
+    with_getstate.__getstate__ = lambda: log.append("instance get") or {"own": [2]}
+    return [Newargs(0), with_reduce, with_getstate, Newargs(3)]
+
+
+def _newargs_with_newargs_ex(log):
+    Newargs = _logging_newargs(log)
+    Newargs.__getnewargs_ex__ = lambda self: log.append("ex") or ((int(self),), {})
+    return [Newargs(1)]
+
+
+def _newargs_lists_and_dicts(log):
+    class Items(list):
+        def __iter__(self):
+            log.append(("iter", len(self)))
+            return list.__iter__(self)
+
+    class Pairs(dict):
+        def items(self):
+            log.append(("items", len(self)))
+            return dict.items(self)
+
+        def __getstate__(self):
+            log.append(("get", len(self)))
+            return {"tag": [len(self)]}
+
+    class WithArgs(list):
+        def __getnewargs__(self):
+            log.append(("newargs", len(self)))
+            return ()
+
+    shared = [0]
+    items, pairs, with_args = Items([shared, 1]), Pairs(a=shared, b=[2]), WithArgs([shared])
+    items.attr = shared
+    return [items, pairs, with_args, _DictSub(k=shared), shared]
+
+
+@pytest.mark.parametrize("make", [
+    _newargs_builtin_subclasses, _newargs_lists_and_dicts, _newargs_logged, _newargs_not_a_tuple,
+    _newargs_tuple_subclass, _newargs_rebind_getstate, _newargs_default_getstate,
+    _newargs_overrides_on_instance, _newargs_with_newargs_ex,
+], ids=["builtin_subclasses", "lists_and_dicts", "logged", "not_a_tuple", "tuple_subclass", "rebind_getstate",
+        "default_getstate", "overrides_on_instance", "newargs_ex"])
+def test_newargs_classes(impl, make):
+    try:
+        copy.deepcopy(make([]))
+    except TypeError as error:
+        expected = str(error)
+    else:
+        _compare_logged(impl, make)
+        return
+    with pytest.raises(TypeError) as raised:
+        impl.deepcopy(make([]))
+    assert str(raised.value) == expected
+
+
+def test_newargs_verdict_follows_class_changes(impl):
+    log = []
+    Newargs = _logging_newargs(log)
+    x = [Newargs(1)]
+    impl.deepcopy(x)                # the verdict is cached
+    Newargs.__reduce__ = lambda self: (list, ([9],))
+    assert impl.deepcopy(x) == copy.deepcopy(x) == [[9]]
+    del Newargs.__reduce__
+    Newargs.__getnewargs__ = lambda self: (5,)
+    y, reference = impl.deepcopy(x), copy.deepcopy(x)
+    assert y == reference == [5]
+
+
+def test_newargs_copyreg_newobj_replaced(impl, monkeypatch):
+    import copyreg
+    calls = []
+
+    def newobj(cls, *args):
+        calls.append(cls.__name__)
+        return cls.__new__(cls, *args)
+    x = [_IntSub(1), _TupleSub((2, [3]))]
+    impl.deepcopy(x)                # the verdicts are cached
+    monkeypatch.setattr(copyreg, "__newobj__", newobj)
+    ours = impl.deepcopy(x)
+    our_calls, calls[:] = calls[:], []
+    reference = copy.deepcopy(x)
+    assert calls == our_calls == ["_IntSub", "_TupleSub"]
+    compare_deep(x, ours, reference)
+
+
 @pytest.mark.parametrize("replaced", ["newobj", "module"])
 def test_copyreg_newobj_replaced(impl, replaced, monkeypatch):
     # object.__reduce_ex__ takes copyreg.__newobj__ from sys.modules at each
