@@ -2,13 +2,16 @@
 for comparing two builds of the core (or two implementations), unaffected by
 the machine's load.
 
-    python -m benchmarks.callgrind [--impl fastcopy|copium|stdlib] [--patched]
-                                   [--only SUBSTR,...] [--json FILE]
+    python -m benchmarks.callgrind [--impl fastcopy|copium|stdlib[,...]]
+                                   [--patched] [--only SUBSTR,...] [--json FILE]
 
 Each case runs in two child processes under callgrind, which copy the same
 object N and 2N times after the same warm-up; the difference of their totals
 divided by N is the cost of one copy, start-up and set-up cancelled out.
 The hash seed is fixed, so the same build gives the same count.
+
+--impl with several implementations (comma-separated): a column each, and
+the first one's count as a share of each other's.
 
 --patched: copy through copy.deepcopy with the implementation patched in
 (fastcopy.patch(), copium.patch.enable(); the stdlib unpatched), the way
@@ -158,12 +161,17 @@ def per_copy(name, impl, root, patched=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--impl", default="fastcopy", choices=["fastcopy", "copium", "stdlib"])
+    parser.add_argument("--impl", default="fastcopy",
+                        help="fastcopy, copium or stdlib, or several, comma-separated")
     parser.add_argument("--patched", action="store_true",
                         help="copy through copy.deepcopy, patched")
     parser.add_argument("--only", help="cases whose name contains one of these (comma-separated)")
     parser.add_argument("--json", help="also write the counts to this file")
     args = parser.parse_args(argv)
+    impls = args.impl.split(",")
+    for impl in impls:
+        if impl not in ("fastcopy", "copium", "stdlib"):
+            parser.error("unknown implementation %r" % impl)
     if shutil.which("valgrind") is None:
         parser.error("valgrind is not installed")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -173,17 +181,21 @@ def main(argv=None):
         # A case's own name selects it alone; other words select by substring.
         names = [n for n in names
                  if n in wanted or any(w in n for w in wanted if w not in CASES)]
-    results = {}
-    print("%-22s %14s  (%s%s, Python %s)" % ("case", "instr/copy", args.impl,
-                                             " patched" if args.patched else "",
-                                             sys.version.split()[0]))
+    results = {impl: {} for impl in impls}
+    first, others = impls[0], impls[1:]
+    print("instructions per copy%s, Python %s" % (" (patched)" if args.patched else "",
+                                                   sys.version.split()[0]))
+    print("%-22s" % "case" + "".join("%14s" % impl for impl in impls)
+          + "".join("%14s" % ("%s/%s" % (first[:6], other[:6])) for other in others))
     for name in names:
-        results[name] = per_copy(name, args.impl, root, args.patched)
-        print("%-22s %14.0f" % (name, results[name]), flush=True)
+        for impl in impls:
+            results[impl][name] = per_copy(name, impl, root, args.patched)
+        row = "%-22s" % name + "".join("%14.0f" % results[impl][name] for impl in impls)
+        row += "".join("%14.2f" % (results[first][name] / results[other][name]) for other in others)
+        print(row, flush=True)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"impl": args.impl, "patched": args.patched,
-                       "python": sys.version.split()[0],
+            json.dump({"patched": args.patched, "python": sys.version.split()[0],
                        "instructions_per_copy": results}, f, indent=1)
 
 
