@@ -174,7 +174,10 @@ cdef inline int index_appended(MemoTable* t, uint64_t h, Py_ssize_t free_slot) e
         if t.used > SMALL_MEMO:
             index_build(t, INDEX_INITIAL_BITS)
         return 0
-    if 2 * t.used > (<Py_ssize_t>1 << t.bits):
+    # Filled up to two thirds: a probe reads only the slots (their tags tell
+    # most keys apart), and a large copy's peak memory is that of the index
+    # as much as of the entries.
+    if 3 * t.used > 2 * (<Py_ssize_t>1 << t.bits):
         return index_build(t, t.bits + (2 if t.bits < 16 else 1))
     if free_slot < 0:
         free_slot = index_free_slot(t.index, t.bits, h)
