@@ -138,6 +138,7 @@ cdef extern from "fastcopy_helpers.h":
     int FC_ENTRY_COPY
     bint FC_CAN_SET_VECTORCALL
     bint fc_is_memo_keyword_call(Py_ssize_t nargs, PyObject* kwnames)
+    void fc_note_rules_intact(uint64_t epoch, bint intact)
     PyObject* fc_make_entry(int which, void* impl, PyObject* self,
                             PyObject* module_name) except NULL
     int fc_set_patch_vectorcall(int which, PyObject* func, PyObject* impl,

@@ -158,6 +158,7 @@ cdef bint check_copy_rules(uint64_t epoch) except -1:
     global rules_checked_epoch, rules_intact
     rules_intact = _rules.tables_intact()
     rules_checked_epoch = epoch
+    fc_note_rules_intact(epoch, rules_intact)     # for the patched functions (entry.h)
     return rules_intact
 
 

@@ -98,6 +98,26 @@ print("ok")
     assert out.strip() == "ok"
 
 
+def test_patched_atoms_follow_changed_copy_rules():
+    # A patched deepcopy(atom) is answered without a look at the copy
+    # module only while its tables are as the core last found them.
+    out = run_python("""
+        import copy, fastcopy
+        atoms = (5, "s", 1.5, None, True)
+        fastcopy.patch()
+        warm = [copy.deepcopy(x) is x for x in atoms]
+        for cls in map(type, atoms):
+            copy._deepcopy_dispatch[cls] = lambda x, memo: ("copied", x)
+        if hasattr(copy, "_atomic_types"):
+            copy._atomic_types = frozenset()
+        patched = [copy.deepcopy(x) for x in atoms]
+        fastcopy.unpatch()
+        print(warm, patched == [copy.deepcopy(x) for x in atoms], patched[0])
+    """)
+    assert out.split() == ["[True,", "True,", "True,", "True,", "True]", "True",
+                           "('copied',", "5)"]
+
+
 def test_patch_copy_true_covers_copy_copy():
     out = run_python("""
 import copy, fastcopy

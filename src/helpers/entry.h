@@ -68,6 +68,15 @@ typedef struct {
     Py_ssize_t max_fast_args;   /* positional arguments passed on as they are */
 } fc_patch_slot;
 
+/* The dispatch epoch (dispatch_watch.h) in which the copy module's rules
+   were last found intact (rules.pxi), else 0. */
+static uint64_t fc_rules_intact_epoch = 0;
+
+static inline void fc_note_rules_intact(uint64_t epoch, int intact)
+{
+    fc_rules_intact_epoch = intact ? epoch : 0;
+}
+
 #if FC_CAN_SET_VECTORCALL
 static fc_patch_slot fc_patch_slots[2];
 
@@ -77,6 +86,16 @@ static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *impl, *result;
+    uint64_t epoch;
+    /* deepcopy(x) of an exact str, int, float, bool or None, while the copy
+       module's rules are intact: x itself, answered here (the many tiny
+       calls of dataclasses.asdict and the like). */
+    if (kwnames == NULL && nargs == 1 && p->fast != NULL && p->max_fast_args == 2
+            && fc_plainly_atomic(args[0])) {
+        epoch = fc_dispatch_epoch();
+        if (epoch != 0 && epoch == fc_rules_intact_epoch)
+            return Py_NewRef(args[0]);
+    }
     if (kwnames == NULL && nargs >= 1 && nargs <= p->max_fast_args && p->impl != NULL) {
         if (p->fast != NULL)
             return p->fast(NULL, args, nargs, NULL);
