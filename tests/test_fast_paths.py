@@ -602,7 +602,12 @@ def _newargs_overrides_on_instance(log):
     with_reduce, with_getstate = Newargs(1), Newargs(2)
     with_reduce.__reduce__ = lambda: log.append("reduce") or (list, ([1],))
     with_getstate.__getstate__ = lambda: log.append("instance get") or {"own": [2]}
-    return [Newargs(0), with_reduce, with_getstate, Newargs(3)]
+    # (The instance dict of an int subclass is at the end of the object on
+    # 3.10 and 3.11, where the core reads it in place.)
+    with_deepcopy, with_reduce_ex = Newargs(4), Newargs(5)
+    with_deepcopy.__deepcopy__ = lambda memo: log.append("instance deepcopy") or ["copied"]
+    with_reduce_ex.__reduce_ex__ = lambda proto: log.append("instance reduce_ex") or (list, ([5],))
+    return [Newargs(0), with_reduce, with_getstate, Newargs(3), with_deepcopy, with_reduce_ex]
 
 
 def _newargs_with_newargs_ex(log):

@@ -144,8 +144,16 @@ static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **sha
 #endif
     if (tp->tp_dictoffset == 0)
         return 1;
-    if (tp->tp_dictoffset < 0)
-        return 0;
+    if (tp->tp_dictoffset < 0) {
+        /* At the end of a variable-size object (a subclass of int, tuple,
+           bytes... without a managed dict): CPython's own arithmetic, which
+           for such a type only computes the address. */
+        PyObject **dictptr = _PyObject_GetDictPtr(x);
+        if (dictptr == NULL)
+            return 0;
+        *dict = *dictptr;
+        return 1;
+    }
     *dict = *(PyObject **)((char *)x + tp->tp_dictoffset);
     return 1;
 }
