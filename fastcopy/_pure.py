@@ -37,7 +37,9 @@ def deepcopy(x, memo=None):
     # Everything for one object is in this one function, as in the stdlib:
     # a chain of __deepcopy__ hooks then nests two Python frames per level
     # (this one and the hook's), like the stdlib's, and goes as deep.
-    if not tables_intact_cached():
+    # (The tables' entries are compared at the start of a copy, not again
+    # for each object a hook passes back with the memo.)
+    if not tables_intact_cached("deep" if memo is None else None):
         # Third-party code changed the copy module's tables: the stdlib's
         # own algorithm follows the change.
         return STDLIB_DEEPCOPY(x, memo)
@@ -369,7 +371,7 @@ def _reconstruct(x, memo, rv):
 
 def copy(x):
     """Shallow copy operation on arbitrary Python objects (as copy.copy)."""
-    if not tables_intact_cached():
+    if not tables_intact_cached("shallow"):
         return STDLIB_COPY(x)
     cls = type(x)
     if cls in SHALLOW_ATOMIC:

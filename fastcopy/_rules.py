@@ -11,6 +11,7 @@ derived from what the module has.
 
 import builtins
 import copy as _copy
+import operator
 import types
 
 # -- deepcopy ---------------------------------------------------------------
@@ -151,15 +152,33 @@ def tables_intact():
     return True
 
 
+def _entries_getter(table, decided):
+    """An itemgetter for table's entries of the decided types it has at
+    import: one C call that the pure twin makes at every deepcopy() call.
+    (Every version's deep table has list, dict and tuple entries, and the
+    shallow table of 3.10-3.13 more: the getter gives a tuple.)"""
+    if table is None:
+        return None
+    return operator.itemgetter(*(cls for cls in decided if cls in table))
+
+
+_DEEP_ENTRIES = _entries_getter(DEEP_DISPATCH, _DECIDED_DEEP)
+_SHALLOW_ENTRIES = _entries_getter(SHALLOW_DISPATCH, _DECIDED_SHALLOW)
+_INTACT_DEEP_ENTRIES = _DEEP_ENTRIES(DEEP_DISPATCH)
+_INTACT_SHALLOW_ENTRIES = (_SHALLOW_ENTRIES(SHALLOW_DISPATCH)
+                           if _SHALLOW_ENTRIES is not None else None)
+
 _checked = [None, True]     # [the tables' sizes when last checked, the answer]
 
 
-def tables_intact_cached():
+def tables_intact_cached(entries_of=None):
     """tables_intact(), for the pure twin, which has no dict watcher: a True
     answer is kept while no table (dispatch dict or 3.14+ atomic set) is
-    rebound and no dispatch dict changes size (an entry replaced in place
-    goes unnoticed until then); a False one is asked again at every call,
-    so that restoring the tables is seen."""
+    rebound, no dispatch dict changes size and the entries of the decided
+    types in the table entries_of ("deep" or "shallow": the one the caller
+    reads; None not to look) are still the ones found at import.  A False
+    answer is asked again at every call, so that restoring the tables is
+    seen."""
     namespace = vars(_copy)
     sizes = (len(DEEP_DISPATCH), len(SHALLOW_DISPATCH) if SHALLOW_DISPATCH is not None else 0)
     if (_checked[1] and _checked[0] == sizes
@@ -171,7 +190,20 @@ def tables_intact_cached():
             if namespace.get(name) is not value:
                 break
         else:
-            return True
+            # (Tuple equality: the stdlib's entries are functions, found
+            # equal by identity without a call.  A removed entry raises
+            # KeyError: the full check below answers.)
+            try:
+                if entries_of is None:
+                    return True
+                if entries_of == "deep":
+                    if _DEEP_ENTRIES(DEEP_DISPATCH) == _INTACT_DEEP_ENTRIES:
+                        return True
+                elif (_SHALLOW_ENTRIES is None
+                      or _SHALLOW_ENTRIES(SHALLOW_DISPATCH) == _INTACT_SHALLOW_ENTRIES):
+                    return True
+            except KeyError:
+                pass
     _checked[1] = tables_intact()
     _checked[0] = sizes
     return _checked[1]

@@ -49,9 +49,12 @@ include "entry.pxi"
 
 # Per-type answers about the dispatch tables are kept with an epoch that
 # changes when these dicts do (see fastcopy_helpers.h).
-fc_watch_dispatch_tables(<PyObject*>copy_deep_dispatch, <PyObject*>dispatch_table,
-                         <PyObject*>copyreg_namespace, <PyObject*>interpreter_modules,
-                         <PyObject*>copy_namespace)
+# (The tuple is kept: it holds the dicts for the C side.)
+cdef tuple watched_dicts = tuple(
+    d for d in (copy_deep_dispatch, copy_shallow_dispatch, dispatch_table,
+                copyreg_namespace, interpreter_modules, copy_namespace)
+    if d is not None)
+fc_watch_dispatch_tables(<PyObject*>watched_dicts)
 
 
 class _DefinesNew:

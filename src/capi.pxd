@@ -94,8 +94,7 @@ cdef extern from "fastcopy_helpers.h":
     int fc_check_stack(const char* floor) except -1
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
-    int fc_watch_dispatch_tables(PyObject* a, PyObject* b, PyObject* c, PyObject* d,
-                                 PyObject* e) except -1
+    int fc_watch_dispatch_tables(PyObject* dicts) except -1
     uint64_t fc_dispatch_epoch()
     bint fc_sole_reference(PyObject* o)
     unsigned int fc_type_version(PyTypeObject* tp)

@@ -193,6 +193,39 @@ def test_dispatch_tables_changed_between_copies(impl, table):
     assert type(y[0]) is _Registered and type(copy.deepcopy(x)[0]) is _Registered
 
 
+@pytest.mark.parametrize("cls", [list, dict, tuple])
+def test_container_copier_replaced_in_place(impl, cls):
+    # The entry of a type the implementations copy themselves, replaced so
+    # that the table keeps its size: the next copy follows it, as the
+    # stdlib's does, and the native copy is back once it is restored.
+    x = {"a": [1, (2, [3])]}
+    first = impl.deepcopy(x)
+    table = copy._deepcopy_dispatch
+    original = table[cls]
+    table[cls] = lambda obj, memo: ("copied", type(obj).__name__)
+    try:
+        assert impl.deepcopy(x) == copy.deepcopy(x)
+        assert impl.deepcopy(x) != first
+    finally:
+        table[cls] = original
+    assert impl.deepcopy(x) == first == copy.deepcopy(x)
+
+
+@pytest.mark.skipif(not hasattr(copy, "_copy_dispatch"), reason="no shallow table on 3.14+")
+@pytest.mark.parametrize("cls", [list, int])
+def test_shallow_copier_replaced_in_place(impl, cls):
+    x = cls()
+    impl.copy(x)
+    table = copy._copy_dispatch
+    original = table[cls]
+    table[cls] = lambda obj: ("copied", type(obj).__name__)
+    try:
+        assert impl.copy(x) == copy.copy(x) == ("copied", cls.__name__)
+    finally:
+        table[cls] = original
+    assert impl.copy(x) == copy.copy(x) == cls()
+
+
 def test_copier_added_for_a_type_copyreg_reduces(impl):
     # The "copyreg has a reductor" answer is kept too; a copier added to
     # copy._deepcopy_dispatch afterwards comes first, as in the stdlib.

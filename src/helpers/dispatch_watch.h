@@ -4,10 +4,10 @@
 #define FASTCOPY_DISPATCH_WATCH_H
 
 /* Has one of the dicts the copy protocol consults changed?
- * (copy._deepcopy_dispatch, copyreg.dispatch_table, copyreg's namespace,
- * where object.__reduce_ex__ finds __newobj__, sys.modules, where it finds
- * copyreg, and the copy module's namespace, where deepcopy finds its
- * tables.)
+ * (copy._deepcopy_dispatch, copy._copy_dispatch up to 3.13,
+ * copyreg.dispatch_table, copyreg's namespace, where object.__reduce_ex__
+ * finds __newobj__, sys.modules, where it finds copyreg, and the copy
+ * module's namespace, where deepcopy finds its tables.)
  *
  * fc_dispatch_epoch() is a number that changes whenever one of them does,
  * or 0 when that cannot be told; answers such as "does a table hold this
@@ -16,8 +16,9 @@
  * the sum of the tags grows with every change.  From 3.12 on the tags are
  * deprecated, and a dict watcher counts the changes instead.
  */
-#define FC_WATCHED_DICTS 5
-static PyObject *fc_watched[FC_WATCHED_DICTS];
+#define FC_MAX_WATCHED_DICTS 8
+static PyObject *fc_watched[FC_MAX_WATCHED_DICTS];
+static int fc_watched_count = 0;
 
 #if FC_AT_LEAST(FC_PY_3_12)
 static uint64_t fc_dispatch_changes = 1;
@@ -32,25 +33,24 @@ static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
 }
 #endif
 
-/* Start watching the dicts (once, at import; they live as long as the
-   interpreter).  Never fails: without a watcher the epoch is 0 and nothing
-   is cached. */
-static int fc_watch_dispatch_tables(PyObject *a, PyObject *b, PyObject *c, PyObject *d,
-                                    PyObject *e)
+/* Start watching the dicts of the tuple `dicts` (once, at import; they
+   live as long as the interpreter; the tuple keeps them).  Never fails:
+   without a watcher the epoch is 0 and nothing is cached. */
+static int fc_watch_dispatch_tables(PyObject *dicts)
 {
+    Py_ssize_t n = PyTuple_GET_SIZE(dicts);
     int i;
-    fc_watched[0] = a;
-    fc_watched[1] = b;
-    fc_watched[2] = c;
-    fc_watched[3] = d;
-    fc_watched[4] = e;
+    if (n > FC_MAX_WATCHED_DICTS)
+        return 0;
+    for (i = 0; i < n; i++)
+        fc_watched[i] = PyTuple_GET_ITEM(dicts, i);
 #if FC_AT_LEAST(FC_PY_3_12)
     int id = PyDict_AddWatcher(fc_on_dispatch_change);
     if (id < 0) {
         PyErr_Clear();
         return 0;
     }
-    for (i = 0; i < FC_WATCHED_DICTS; i++) {
+    for (i = 0; i < n; i++) {
         if (PyDict_Watch(id, fc_watched[i]) < 0) {
             PyErr_Clear();
             (void)PyDict_ClearWatcher(id);
@@ -59,9 +59,8 @@ static int fc_watch_dispatch_tables(PyObject *a, PyObject *b, PyObject *c, PyObj
         }
     }
     fc_dispatch_watcher = id;
-#else
-    (void)i;
 #endif
+    fc_watched_count = (int)n;
     return 0;
 }
 
@@ -72,7 +71,9 @@ static inline uint64_t fc_dispatch_epoch(void)
 #else
     uint64_t sum = 0;
     int i;
-    for (i = 0; i < FC_WATCHED_DICTS; i++)
+    if (fc_watched_count == 0)
+        return 0;
+    for (i = 0; i < fc_watched_count; i++)
         sum += fc_dict_version_tag(fc_watched[i]);
     return sum;
 #endif
