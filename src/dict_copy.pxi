@@ -209,12 +209,16 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
     cdef Py_ssize_t pos = 0
     cdef PyObject* k
     cdef PyObject* v
+    cdef PyTypeObject* atomic_key_type = T_STR
+    cdef PyTypeObject* atomic_value_type = T_STR
     # The quick scan reads the entries in place; it settles most dicts.
     cdef int quick = fc_dict_scan_atomic(d)
     if quick >= 0:
         return quick
     while PyDict_Next(d, &pos, &k, &v):
-        if not own_copy(k) or not own_copy(v):
+        if Py_TYPE(k) != atomic_key_type and not own_copy_new_type(k, &atomic_key_type):
+            return False
+        if Py_TYPE(v) != atomic_value_type and not own_copy_new_type(v, &atomic_value_type):
             return False
     return True
 

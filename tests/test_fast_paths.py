@@ -8,6 +8,7 @@ copy.deepcopy.
 """
 
 import copy
+import enum
 import functools
 import sys
 import types
@@ -25,6 +26,55 @@ def _check(impl, make, memo=False):
         ours, reference = impl.deepcopy(original), copy.deepcopy(original)
     compare_deep(original, ours, reference)
     return original, ours
+
+
+class _Mutable:
+    def __init__(self):
+        self.v = [1]
+
+    def __hash__(self):
+        return 1
+
+
+class _Color(enum.Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = 3
+
+
+# An Enum's __deepcopy__ returns the member, but not this member's.
+_Color.BLUE.__deepcopy__ = lambda memo: ("copied", "BLUE")
+
+
+# Runs of one atomic type, then another, then an item that is not its own
+# copy: the scans keep the last type found atomic (a verdict for its every
+# instance), and must still look at every item of another type.
+_RUN_ITEMS = [
+    [_Color.RED, _Color.GREEN, _Color.BLUE, _Color.RED],
+    [b"a", b"b", b"c", 1.5, 2.5, bytearray(b"x")],
+    [range(3), range(4), "s", "t", _Mutable()],
+    [1j, 2j, 3j, (1, 2), [0]],
+    [int, str, len, max, bytearray(b"y")],
+    ["s"] * 5 + [(1, [2])],
+]
+
+
+@pytest.mark.parametrize("items", _RUN_ITEMS, ids=range(len(_RUN_ITEMS)))
+@pytest.mark.parametrize("shape", ["list", "dict_values", "dict_keys", "set"])
+def test_runs_of_own_copies_then_an_item_to_copy(impl, items, shape):
+    def make():
+        fresh = [copy.copy(item) if type(item) in (bytearray, list, _Mutable) else item
+                 for item in items]
+        impl.deepcopy(fresh)        # types seen once: their verdicts are kept
+        if shape == "list":
+            return fresh
+        hashable = [item for item in fresh if type(item) not in (bytearray, list, tuple)]
+        if shape == "dict_values":
+            return {i: item for i, item in enumerate(fresh)}
+        if shape == "dict_keys":
+            return {item: i for i, item in enumerate(hashable)}
+        return set(hashable)
+    _check(impl, make)      # which items are copies, as the stdlib has them
 
 
 def test_shared_atomic_containers_stay_shared(impl):
