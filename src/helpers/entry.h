@@ -80,22 +80,14 @@ static inline void fc_note_rules_intact(uint64_t epoch, int intact)
 #if FC_CAN_SET_VECTORCALL
 static fc_patch_slot fc_patch_slots[2];
 
-static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
-                                        PyObject *const *args, size_t nargsf,
-                                        PyObject *kwnames)
+/* Every call shape but the frequent ones (kept out of line: the fast
+   paths below then need no registers saved before they jump on). */
+static Py_NO_INLINE PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
+                                              PyObject *const *args, size_t nargsf,
+                                              PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *impl, *result;
-    uint64_t epoch;
-    /* deepcopy(x) of an exact str, int, float, bool or None, while the copy
-       module's rules are intact: x itself, answered here (the many tiny
-       calls of dataclasses.asdict and the like). */
-    if (kwnames == NULL && nargs == 1 && p->fast != NULL && p->max_fast_args == 2
-            && fc_plainly_atomic(args[0])) {
-        epoch = fc_dispatch_epoch();
-        if (epoch != 0 && epoch == fc_rules_intact_epoch)
-            return Py_NewRef(args[0]);
-    }
     if (kwnames == NULL && nargs >= 1 && nargs <= p->max_fast_args && p->impl != NULL) {
         if (p->fast != NULL)
             return p->fast(NULL, args, nargs, NULL);
@@ -116,13 +108,34 @@ static inline PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
 static PyObject *fc_patched_deepcopy(PyObject *callable, PyObject *const *args,
                                      size_t nargsf, PyObject *kwnames)
 {
-    return fc_patched_call(&fc_patch_slots[FC_ENTRY_DEEPCOPY], callable, args, nargsf, kwnames);
+    fc_patch_slot *p = &fc_patch_slots[FC_ENTRY_DEEPCOPY];
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    uint64_t epoch;
+    if (kwnames == NULL && p->fast != NULL) {
+        /* deepcopy(x) of an exact str, int, float, bool or None, while the
+           copy module's rules are intact: x itself, answered here (the many
+           tiny calls of dataclasses.asdict and the like). */
+        if (nargs == 1) {
+            if (fc_plainly_atomic(args[0])) {
+                epoch = fc_dispatch_epoch();
+                if (epoch != 0 && epoch == fc_rules_intact_epoch)
+                    return Py_NewRef(args[0]);
+            }
+            return p->fast(NULL, args, 1, NULL);
+        }
+        if (nargs == 2)
+            return p->fast(NULL, args, 2, NULL);
+    }
+    return fc_patched_call(p, callable, args, nargsf, kwnames);
 }
 
 static PyObject *fc_patched_copy(PyObject *callable, PyObject *const *args,
                                  size_t nargsf, PyObject *kwnames)
 {
-    return fc_patched_call(&fc_patch_slots[FC_ENTRY_COPY], callable, args, nargsf, kwnames);
+    fc_patch_slot *p = &fc_patch_slots[FC_ENTRY_COPY];
+    if (kwnames == NULL && p->fast != NULL && PyVectorcall_NARGS(nargsf) == 1)
+        return p->fast(NULL, args, 1, NULL);
+    return fc_patched_call(p, callable, args, nargsf, kwnames);
 }
 
 #endif
