@@ -209,16 +209,15 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
     cdef Py_ssize_t pos = 0
     cdef PyObject* k
     cdef PyObject* v
-    cdef PyTypeObject* atomic_key_type = T_STR
-    cdef PyTypeObject* atomic_value_type = T_STR
+    cdef PyTypeObject* atomic_key_type = NULL
+    cdef PyTypeObject* atomic_value_type = NULL
     # The quick scan reads the entries in place; it settles most dicts.
     cdef int quick = fc_dict_scan_atomic(d)
     if quick >= 0:
         return quick
     while PyDict_Next(d, &pos, &k, &v):
-        if Py_TYPE(k) != atomic_key_type and not own_copy_new_type(k, &atomic_key_type):
-            return False
-        if Py_TYPE(v) != atomic_value_type and not own_copy_new_type(v, &atomic_value_type):
+        if not (own_copy_in_scan(k, &atomic_key_type)
+                and own_copy_in_scan(v, &atomic_value_type)):
             return False
     return True
 

@@ -144,19 +144,24 @@ cdef inline bint own_copy(PyObject* o) except -1:
     return own_copy_other(o)
 
 
-cdef bint own_copy_new_type(PyObject* o, PyTypeObject** atomic_type) except -1:
-    """own_copy(o) in the scans of a container's items, for an item not of
-    type *atomic_type, the last item type found atomic: it becomes o's type
-    if that is atomic (a verdict for all its instances; the scans run no
-    code, so the tables cannot change meanwhile).  The scans compare each
-    item's type with it first, so a run of one type costs one compare an
-    item."""
+cdef inline bint own_copy_in_scan(PyObject* o, PyTypeObject** atomic_type) except -1:
+    """own_copy(o) in the scans of a container's items.  *atomic_type is the
+    last item type found atomic: a verdict for all its instances (the scans
+    run no code, so the tables cannot change meanwhile), so that a run of
+    items of one type costs a compare or two each, and no table probe.  str
+    and int come first: lists mixing them are the most frequent."""
     cdef PyTypeObject* tp = Py_TYPE(o)
-    if is_hot_atomic(tp) or (tp != T_LIST and tp != T_DICT
-                             and in_table(&deep_atomic_table, tp)):
+    if tp == T_STR or tp == T_INT or tp == atomic_type[0]:
+        return True
+    if is_hot_atomic(tp):
         atomic_type[0] = tp
         return True
-    return own_copy(o)
+    if tp == T_LIST or tp == T_DICT:
+        return False
+    if in_table(&deep_atomic_table, tp):
+        atomic_type[0] = tp
+        return True
+    return own_copy_other(o)
 
 
 cdef bint own_copy_other(PyObject* o) except -1:

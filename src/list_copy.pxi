@@ -65,11 +65,9 @@ cdef int list_advance(Session s, Frame* f, PyObject** child) except -1:
 
 cdef bint all_own_copies_list(PyObject* l) except -1:
     cdef Py_ssize_t i
-    cdef PyObject* item
-    cdef PyTypeObject* atomic_type = T_STR
+    cdef PyTypeObject* atomic_type = NULL
     for i in range(PyList_GET_SIZE(l)):
-        item = PyList_GET_ITEM(l, i)
-        if Py_TYPE(item) != atomic_type and not own_copy_new_type(item, &atomic_type):
+        if not own_copy_in_scan(PyList_GET_ITEM(l, i), &atomic_type):
             return False
     return True
 
@@ -225,14 +223,14 @@ cdef bint all_own_copies_set(PyObject* st) except -1:
     cdef PyObject* item
     cdef PyObject* it
     cdef bint result = True
-    cdef PyTypeObject* atomic_type = T_STR
+    cdef PyTypeObject* atomic_type = NULL
     if FC_SET_TABLE_WALK:
         # Its hash table read in place: no iterator allocated.
         while True:
             item = fc_set_next_key(st, &pos)
             if item == NULL:
                 return True
-            if Py_TYPE(item) != atomic_type and not own_copy_new_type(item, &atomic_type):
+            if not own_copy_in_scan(item, &atomic_type):
                 return False
     it = PyObject_GetIter(st)
     while True:
