@@ -71,8 +71,6 @@ static inline uint64_t fc_dispatch_epoch(void)
 #else
     uint64_t sum = 0;
     int i;
-    if (fc_watched_count == 0)
-        return 0;
     for (i = 0; i < fc_watched_count; i++)
         sum += fc_dict_version_tag(fc_watched[i]);
     return sum;

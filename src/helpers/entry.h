@@ -89,10 +89,9 @@ static Py_NO_INLINE PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callab
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *impl, *result;
     if (kwnames == NULL && nargs >= 1 && nargs <= p->max_fast_args && p->impl != NULL) {
-        if (p->fast != NULL)
-            return p->fast(NULL, args, nargs, NULL);
-        /* A reference of our own: unpatching (in a hook, or another thread)
-           may drop the slot's meanwhile. */
+        /* (With a `fast` entry these shapes were taken above.)  A reference
+           of our own: unpatching (in a hook, or another thread) may drop
+           the slot's meanwhile. */
         impl = p->impl;
         Py_INCREF(impl);
         result = PyObject_Vectorcall(impl, args, nargs, NULL);
