@@ -49,12 +49,16 @@ include "entry.pxi"
 
 # Per-type answers about the dispatch tables are kept with an epoch that
 # changes when these dicts do (see fastcopy_helpers.h).
-# (The tuple is kept: it holds the dicts for the C side.)
-cdef tuple watched_dicts = tuple(
-    d for d in (copy_deep_dispatch, copy_shallow_dispatch, dispatch_table,
-                copyreg_namespace, interpreter_modules, copy_namespace)
+# (The tuple is kept: it holds the dicts for the C side.)  First the dicts
+# _rules.tables_intact() reads, copy._deepcopy_dispatch first of all: see
+# fc_rules_epoch() and fc_deep_dispatch_epoch().
+cdef tuple rules_dicts = tuple(
+    d for d in (copy_deep_dispatch, copy_shallow_dispatch, copy_namespace)
     if d is not None)
-fc_watch_dispatch_tables(<PyObject*>watched_dicts)
+cdef tuple watched_dicts = rules_dicts + tuple(
+    d for d in (dispatch_table, copyreg_namespace, interpreter_modules)
+    if d is not None)
+fc_watch_dispatch_tables(<PyObject*>watched_dicts, len(rules_dicts))
 
 
 class _DefinesNew:

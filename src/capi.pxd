@@ -94,8 +94,10 @@ cdef extern from "fastcopy_helpers.h":
     int fc_check_stack(const char* floor) except -1
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
-    int fc_watch_dispatch_tables(PyObject* dicts) except -1
+    int fc_watch_dispatch_tables(PyObject* dicts, int rules_dicts) except -1
     uint64_t fc_dispatch_epoch()
+    uint64_t fc_rules_epoch()
+    uint64_t fc_deep_dispatch_epoch()
     bint fc_sole_reference(PyObject* o)
     unsigned int fc_type_version(PyTypeObject* tp)
     bint fc_has_generic_getattr(PyTypeObject* tp)

@@ -179,7 +179,7 @@ cdef bint own_copy_other(PyObject* o) except -1:
         # A copier in copy._deepcopy_dispatch would come before __deepcopy__:
         # the type must have been seen with no entry there (by the general
         # path) since the dispatch tables last changed.
-        if info.self_epoch == 0 or info.self_epoch != fc_dispatch_epoch():
+        if info.self_epoch == 0 or info.self_epoch != fc_deep_dispatch_epoch():
             return False
         # Told without creating the instance's dict or a lookup that could
         # call a key's __eq__: the tight loops rely on no code running here.

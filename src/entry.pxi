@@ -276,7 +276,7 @@ cdef object root_hook(object x, PyTypeObject* tp):
     cdef uint64_t epoch
     if info == NULL or not info.deepcopy_function or PyType_Check(<PyObject*>x):
         return _nil
-    epoch = fc_dispatch_epoch()
+    epoch = fc_deep_dispatch_epoch()
     if epoch == 0 or info.self_epoch != epoch:
         return _nil                 # copy._deepcopy_dispatch not known to lack tp
     function = class_function(x, tp, <PyObject*>"__deepcopy__")

@@ -42,6 +42,7 @@ cdef object deep_other_unguarded(Session s, object x):
     # Read first: if the dispatch tables change while this runs, the epoch
     # stored below is already out of date, never wrongly current.
     cdef uint64_t epoch = fc_dispatch_epoch()
+    cdef uint64_t deep_epoch = fc_deep_dispatch_epoch()
     cdef TypeInfo* info = type_info_peek(tp)
     if info != NULL and epoch != 0:
         # Both tables were looked at for this type, and neither has changed
@@ -67,7 +68,7 @@ cdef object deep_other_unguarded(Session s, object x):
             python_may_run(s)       # working out the verdict runs Python code
             info = type_info(tp)
         # No copier in copy._deepcopy_dispatch (own_copy() relies on it).
-        info.self_epoch = epoch
+        info.self_epoch = deep_epoch
         registered = in_dispatch_table(tp)      # has a copyreg reductor
         if registered:
             info.registered_epoch = epoch

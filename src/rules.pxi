@@ -131,7 +131,7 @@ cdef inline bint is_shallow_atomic(PyTypeObject* tp) noexcept:
 
 cdef object stdlib_deepcopy = _rules.STDLIB_DEEPCOPY
 cdef object stdlib_copy = _rules.STDLIB_COPY
-cdef uint64_t rules_checked_epoch = 0   # the epoch tables_intact() last ran in
+cdef uint64_t rules_checked_epoch = 0   # the fc_rules_epoch() tables_intact() last ran in
 cdef bint rules_intact = True           # ... and its answer
 
 
@@ -140,7 +140,7 @@ cdef inline bint copy_rules_intact() except -1:
     dicts (the copy module's namespace and tables among them) has changed.
     When it is False the entry points hand the call to the stdlib's own
     algorithm, which reads the changed tables."""
-    cdef uint64_t epoch = fc_dispatch_epoch()
+    cdef uint64_t epoch = fc_rules_epoch()
     if epoch != 0 and epoch == rules_checked_epoch:
         return rules_intact
     return check_copy_rules(epoch)
@@ -150,7 +150,7 @@ cdef inline bint copy_rules_known_intact() noexcept:
     """copy_rules_intact() when its True is already known for this epoch
     (False: not known, ask copy_rules_intact()).  For the entry's atom
     check, which must cost next to nothing."""
-    cdef uint64_t epoch = fc_dispatch_epoch()
+    cdef uint64_t epoch = fc_rules_epoch()
     return rules_intact and epoch == rules_checked_epoch and epoch != 0
 
 

@@ -84,9 +84,10 @@ cdef struct TypeInfo:
     # fc_dispatch_epoch() when copy._deepcopy_dispatch had no copier for the
     # type and copyreg had a reductor (0: not known)
     uint64_t registered_epoch
-    # KIND_SELF: fc_dispatch_epoch() when copy._deepcopy_dispatch had no
-    # copier for the type (a copyreg reductor does not matter: the stdlib
-    # asks copyreg only for a class without __deepcopy__; re.Pattern has one)
+    # fc_deep_dispatch_epoch() when copy._deepcopy_dispatch had no copier
+    # for the type: for KIND_SELF and root_hook() (a copyreg reductor does
+    # not matter: the stdlib asks copyreg only for a class without
+    # __deepcopy__; re.Pattern has one)
     uint64_t self_epoch
 
 

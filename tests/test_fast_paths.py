@@ -481,6 +481,37 @@ def test_copier_for_a_self_copying_type_added_without_growing_the_table(impl):
     assert impl.deepcopy(x)[0] is x[0]
 
 
+def test_copier_for_a_self_copying_type_added_by_a_hook_mid_copy(impl):
+    # The verdict "Decimal is its own copy" is kept while the table is
+    # unchanged; Python code that registers a copier while the copy runs
+    # must send the Decimals after it to the copier, as in the stdlib.  (A
+    # __reduce__, not a __deepcopy__: the core keeps its own memo, and its
+    # own-copy answers, when no hook is handed the memo.)
+    import decimal
+
+    class Registers:
+        def __reduce__(self):
+            copy._deepcopy_dispatch[decimal.Decimal] = lambda obj, memo: ("copied", str(obj))
+            return (str, ("registered",))
+
+    def make():
+        return [decimal.Decimal("1.5"), Registers(), decimal.Decimal("2"),
+                {"d": decimal.Decimal("3")}]
+
+    def copied_by(deepcopy):
+        try:
+            return deepcopy(make())
+        finally:
+            copy._deepcopy_dispatch.pop(decimal.Decimal, None)
+
+    one = decimal.Decimal("1")
+    assert impl.deepcopy([one])[0] is one       # verdict and "no entry" kept
+    reference = copied_by(copy.deepcopy)
+    assert copied_by(impl.deepcopy) == reference == [
+        decimal.Decimal("1.5"), "registered", ("copied", "2"), {"d": ("copied", "3")}]
+    assert impl.deepcopy([one])[0] is one
+
+
 # A class with __getstate__/__setstate__ written in Python: the core makes
 # what object.__reduce_ex__(x, 4) would return without calling it.  Each
 # case records the calls the protocol makes, to be compared with the

@@ -221,8 +221,10 @@ static inline int fc_dict_surely_lacks_str(PyObject *d, PyObject *name)
 
 /* 1 if x's own __dict__ surely holds no key equal to the str `name`, told
    without creating the dict and without running any code (see
-   fc_dict_surely_lacks_str); 0 if it may, or if that cannot be told. */
-static inline int fc_instance_dict_surely_lacks(PyObject *x, PyObject *name)
+   fc_dict_surely_lacks_str); 0 if it may, or if that cannot be told.
+   (Out of line: inlined, its registers would be saved at every call of
+   the callers' fast paths, which do not get this far.) */
+static FC_NO_INLINE int fc_instance_dict_surely_lacks(PyObject *x, PyObject *name)
 {
     PyObject *dict;
     void *shared_keys;

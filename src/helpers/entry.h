@@ -68,8 +68,8 @@ typedef struct {
     Py_ssize_t max_fast_args;   /* positional arguments passed on as they are */
 } fc_patch_slot;
 
-/* The dispatch epoch (dispatch_watch.h) in which the copy module's rules
-   were last found intact (rules.pxi), else 0. */
+/* The epoch (fc_rules_epoch, dispatch_watch.h) in which the copy module's
+   rules were last found intact (rules.pxi), else 0. */
 static uint64_t fc_rules_intact_epoch = 0;
 
 static inline void fc_note_rules_intact(uint64_t epoch, int intact)
@@ -82,7 +82,7 @@ static fc_patch_slot fc_patch_slots[2];
 
 /* Every call shape but the frequent ones (kept out of line: the fast
    paths below then need no registers saved before they jump on). */
-static Py_NO_INLINE PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
+static FC_NO_INLINE PyObject *fc_patched_call(fc_patch_slot *p, PyObject *callable,
                                               PyObject *const *args, size_t nargsf,
                                               PyObject *kwnames)
 {
@@ -116,7 +116,7 @@ static PyObject *fc_patched_deepcopy(PyObject *callable, PyObject *const *args,
            tiny calls of dataclasses.asdict and the like). */
         if (nargs == 1) {
             if (fc_plainly_atomic(args[0])) {
-                epoch = fc_dispatch_epoch();
+                epoch = fc_rules_epoch();
                 if (epoch != 0 && epoch == fc_rules_intact_epoch)
                     return Py_NewRef(args[0]);
             }

@@ -13,4 +13,14 @@
 /* The running headers are at least version v (one of the above). */
 #define FC_AT_LEAST(v) (PY_VERSION_HEX >= (v))
 
+/* A function the compiler must not inline (Python.h names one only from
+   3.11 on). */
+#if defined(__GNUC__) || defined(__clang__)
+#define FC_NO_INLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define FC_NO_INLINE __declspec(noinline)
+#else
+#define FC_NO_INLINE
+#endif
+
 #endif
