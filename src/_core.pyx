@@ -83,6 +83,15 @@ def _is_plain_type(cls):
     return type_info(<PyTypeObject*>cls).kind == KIND_PLAIN
 
 
+def _type_verdict_cached(cls):
+    """Whether the core holds a verdict for cls that is still valid, and
+    the set of the verdict cache cls falls in (tests)."""
+    if not isinstance(cls, type):
+        raise TypeError("expected a class")
+    return (type_info_peek(<PyTypeObject*>cls) != NULL,
+            fc_address_slot(<PyTypeObject*>cls, TYPE_CACHE_SET_BITS))
+
+
 def _type_tables():
     """The core's view of the copy module's rules (tests): the types deepcopy
     and copy return unchanged, those copy copies with cls.copy(x), whether

@@ -7,9 +7,13 @@
 #                 the class's __deepcopy__ is a known "return self" (Enum,
 #                 and the exact Decimal, Fraction, re.Pattern and re.Match)
 #
-# A direct-mapped cache keyed by type address.  It holds no reference to the
-# type: an entry is trusted only while the address and the version tag both
-# match, and a modified (or new) type gets a new tag.
+# A cache keyed by type address, of 128 sets of 4 entries ("ways"): types
+# whose addresses hash to one set share it, so that a few hot types that
+# happen to collide (addresses differ from process to process) do not evict
+# each other at every object and have their verdicts worked out again in
+# Python each time.  It holds no reference to the type: an entry is trusted
+# only while the address and the version tag both match, and a modified
+# (or new) type gets a new tag.
 
 import sys
 
@@ -92,9 +96,12 @@ cdef struct TypeInfo:
 
 
 cdef enum:
-    TYPE_CACHE_BITS = 8
+    TYPE_CACHE_SET_BITS = 7
+    TYPE_CACHE_SETS = 1 << TYPE_CACHE_SET_BITS
+    TYPE_CACHE_WAYS = 4
 
-cdef TypeInfo type_cache[1 << TYPE_CACHE_BITS]
+cdef TypeInfo type_cache[TYPE_CACHE_SETS][TYPE_CACHE_WAYS]
+cdef unsigned char type_cache_next_victim[TYPE_CACHE_SETS]
 
 
 cdef bint made_of_python_classes(object cls) except -1:
@@ -182,14 +189,35 @@ cdef bint compute_self_copy(object cls) except -1:
 
 cdef inline TypeInfo* type_info_peek(PyTypeObject* tp) noexcept:
     """The cached verdict for tp, or NULL.  Runs no Python code."""
-    cdef TypeInfo* entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
+    cdef TypeInfo* ways = &type_cache[fc_address_slot(tp, TYPE_CACHE_SET_BITS)][0]
     cdef unsigned int version
-    if entry.tp != tp:
-        return NULL
-    version = fc_type_version(tp)
-    if version == 0 or entry.version != version:
-        return NULL
-    return entry
+    cdef int i
+    for i in range(TYPE_CACHE_WAYS):
+        if ways[i].tp == tp:
+            version = fc_type_version(tp)
+            if version == 0 or ways[i].version != version:
+                return NULL
+            return &ways[i]
+    return NULL
+
+
+cdef TypeInfo* type_cache_entry_for(PyTypeObject* tp) noexcept:
+    """The entry to fill with tp's verdict: tp's own (out of date), else
+    an empty one of its set, else the set's entries in turn.  Filling one
+    never moves another, so a verdict a caller points to stays put until
+    its own entry is taken."""
+    cdef Py_ssize_t set_index = fc_address_slot(tp, TYPE_CACHE_SET_BITS)
+    cdef TypeInfo* ways = &type_cache[set_index][0]
+    cdef int i
+    for i in range(TYPE_CACHE_WAYS):
+        if ways[i].tp == tp:
+            return &ways[i]
+    for i in range(TYPE_CACHE_WAYS):
+        if ways[i].tp == NULL:
+            return &ways[i]
+    i = type_cache_next_victim[set_index]
+    type_cache_next_victim[set_index] = (i + 1) % TYPE_CACHE_WAYS
+    return &ways[i]
 
 
 cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
@@ -197,7 +225,6 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     cdef TypeInfo* entry = type_info_peek(tp)
     if entry != NULL:
         return entry
-    entry = &type_cache[fc_address_slot(tp, TYPE_CACHE_BITS)]
     # Python code runs below: callers resume the GC before calling this.
     cls = <object>tp
     # Slot names first: copyreg caches them on the class, which changes its
@@ -214,6 +241,9 @@ cdef TypeInfo* type_info(PyTypeObject* tp) except NULL:
     deepcopy_function = (FC_CLASS_LOOKUP and fc_has_generic_getattr(tp)
                          and is_unbound_callable(getattr(cls, "__deepcopy__", None)))
     cdef unsigned int version = fc_type_version(tp)
+    # (Chosen once no more Python code runs: an entry filled meanwhile, by
+    # a copy made in that code, is not overwritten needlessly.)
+    entry = type_cache_entry_for(tp)
     xdecref(entry.slotnames)
     entry.slotnames = NULL
     entry.tp = tp

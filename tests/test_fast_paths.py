@@ -16,6 +16,7 @@ import types
 import pytest
 
 from .compare import compare_deep
+from .impls import _core
 
 
 def _check(impl, make, memo=False):
@@ -1465,3 +1466,48 @@ def test_small_container_keys_hashed_in_python_are_left_to_the_walk(impl):
             del copy._deepcopy_dispatch[Key]
         else:
             copy._atomic_types = atomic_types
+
+
+# --- the per-type verdict cache -------------------------------------------------
+
+def _classes_in_one_cache_set(count):
+    """`count` plain classes whose verdicts fall in one set of the core's
+    cache (types are made until enough collide; the others are dropped)."""
+    by_set = {}
+    for i in range(5000):
+        cls = type("Colliding%d" % i, (), {"__init__": lambda self, v=0: setattr(self, "v", [v])})
+        group = by_set.setdefault(_core._type_verdict_cached(cls)[1], [])
+        group.append(cls)
+        if len(group) == count:
+            return group
+    raise AssertionError("no %d classes fell in one set" % count)
+
+
+@pytest.mark.skipif(_core is None, reason="extension not built")
+def test_colliding_types_keep_their_verdicts():
+    # Four types whose addresses hash to one set of the cache (which types
+    # collide differs from process to process) all keep their verdicts: in
+    # a cache of one entry per set they evicted each other at every object,
+    # and each verdict was worked out again in Python.
+    classes = _classes_in_one_cache_set(4)
+    x = [cls(i) for i in range(3) for cls in classes]
+    compare_deep(x, _core.deepcopy(x), copy.deepcopy(x))
+    assert [_core._type_verdict_cached(cls)[0] for cls in classes] == [True] * 4
+
+
+@pytest.mark.skipif(_core is None, reason="extension not built")
+def test_more_colliding_types_than_a_set_holds():
+    # Seven types in one set of four: the verdicts take turns, and every
+    # copy is still the stdlib's, also after a class changes.
+    classes = _classes_in_one_cache_set(7)
+    x = [cls(i) for i in range(3) for cls in classes]
+    for _ in range(3):
+        compare_deep(x, _core.deepcopy(x), copy.deepcopy(x))
+    classes[0].__deepcopy__ = lambda self, memo: "hooked"
+    try:
+        y = _core.deepcopy(x)
+        compare_deep(x, y, copy.deepcopy(x))
+        assert y.count("hooked") == 3
+    finally:
+        del classes[0].__deepcopy__
+    compare_deep(x, _core.deepcopy(x), copy.deepcopy(x))
