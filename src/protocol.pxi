@@ -42,7 +42,7 @@ cdef object deep_other_unguarded(Session s, object x):
     # Read first: if the dispatch tables change while this runs, the epoch
     # stored below is already out of date, never wrongly current.
     cdef uint64_t epoch = fc_dispatch_epoch()
-    cdef uint64_t deep_epoch = fc_deep_dispatch_epoch()
+    cdef uint64_t deep_epoch
     cdef TypeInfo* info = type_info_peek(tp)
     if info != NULL and epoch != 0:
         # Both tables were looked at for this type, and neither has changed
@@ -52,6 +52,9 @@ cdef object deep_other_unguarded(Session s, object x):
             return deep_instance(s, x, info, False)
         if info.registered_epoch == epoch:
             return deep_instance(s, x, info, True)
+    # (Before 3.12 a narrower epoch for self_epoch, read likewise before
+    # copy._deepcopy_dispatch is looked in.)
+    deep_epoch = fc_deep_dispatch_epoch()
     cdef object copier = foreign_copier(copy_deep_dispatch, stdlib_deep_dispatch, cls)
     if copier is not None:
         python_may_run(s)

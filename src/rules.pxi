@@ -136,8 +136,8 @@ cdef bint rules_intact = True           # ... and its answer
 
 
 cdef inline bint copy_rules_intact() except -1:
-    """_rules.tables_intact(), asked again only when one of the watched
-    dicts (the copy module's namespace and tables among them) has changed.
+    """_rules.tables_intact(), asked again only when a dict it reads (the
+    copy module's namespace and dispatch tables: fc_rules_epoch) changes.
     When it is False the entry points hand the call to the stdlib's own
     algorithm, which reads the changed tables."""
     cdef uint64_t epoch = fc_rules_epoch()

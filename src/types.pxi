@@ -187,18 +187,27 @@ cdef bint compute_self_copy(object cls) except -1:
     return False
 
 
-cdef inline TypeInfo* type_info_peek(PyTypeObject* tp) noexcept:
-    """The cached verdict for tp, or NULL.  Runs no Python code."""
-    cdef TypeInfo* ways = &type_cache[fc_address_slot(tp, TYPE_CACHE_SET_BITS)][0]
-    cdef unsigned int version
+cdef inline TypeInfo* type_cache_entry_of(TypeInfo* ways, PyTypeObject* tp) noexcept:
+    """The entry of the set `ways` that holds tp (its verdict maybe out of
+    date), or NULL."""
     cdef int i
     for i in range(TYPE_CACHE_WAYS):
         if ways[i].tp == tp:
-            version = fc_type_version(tp)
-            if version == 0 or ways[i].version != version:
-                return NULL
             return &ways[i]
     return NULL
+
+
+cdef inline TypeInfo* type_info_peek(PyTypeObject* tp) noexcept:
+    """The cached verdict for tp, or NULL.  Runs no Python code."""
+    cdef TypeInfo* entry = type_cache_entry_of(
+        &type_cache[fc_address_slot(tp, TYPE_CACHE_SET_BITS)][0], tp)
+    cdef unsigned int version
+    if entry == NULL:
+        return NULL
+    version = fc_type_version(tp)
+    if version == 0 or entry.version != version:
+        return NULL
+    return entry
 
 
 cdef TypeInfo* type_cache_entry_for(PyTypeObject* tp) noexcept:
@@ -208,10 +217,10 @@ cdef TypeInfo* type_cache_entry_for(PyTypeObject* tp) noexcept:
     its own entry is taken."""
     cdef Py_ssize_t set_index = fc_address_slot(tp, TYPE_CACHE_SET_BITS)
     cdef TypeInfo* ways = &type_cache[set_index][0]
+    cdef TypeInfo* own = type_cache_entry_of(ways, tp)
     cdef int i
-    for i in range(TYPE_CACHE_WAYS):
-        if ways[i].tp == tp:
-            return &ways[i]
+    if own != NULL:
+        return own
     for i in range(TYPE_CACHE_WAYS):
         if ways[i].tp == NULL:
             return &ways[i]
