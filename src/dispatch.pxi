@@ -133,12 +133,17 @@ cdef inline bint own_copy(PyObject* o) except -1:
     """Is o its own deep copy, with nothing recorded in the memo?  Only for
     the native memo (a mapping memo is consulted first, for everything).
     Runs no Python code."""
-    cdef PyTypeObject* tp = Py_TYPE(o)
-    # The most frequent types first; lists and dicts are never their own copy.
-    if is_hot_atomic(tp):
+    # The most frequent types first.
+    if is_hot_atomic(Py_TYPE(o)):
         return True
+    return own_copy_past_hot(o)
+
+
+cdef inline bint own_copy_past_hot(PyObject* o) except -1:
+    """own_copy(o) for an o whose type is none of the hot atomic ones."""
+    cdef PyTypeObject* tp = Py_TYPE(o)
     if tp == T_LIST or tp == T_DICT:
-        return False
+        return False                # never their own copy
     if in_table(&deep_atomic_table, tp):
         return True                 # bytes, type, range, ... (a probe by address)
     return own_copy_other(o)

@@ -313,19 +313,18 @@ cdef bint bytearray_unregistered() except -1:
     return True
 
 
+cdef object deepcopy_one(PyObject* x):
+    """deepcopy(x) for fc_deepcopy_fastcall() (helpers/entry.h), which has
+    found the copy module's rules intact and x none of the plain atoms."""
+    if own_copy_past_hot(x):
+        return <object>x
+    return deepcopy_fresh(<object>x)
+
+
 cdef object deepcopy_fastcall(object self, PyObject** args, Py_ssize_t nargs,
                               PyObject* kwnames):
-    """The METH_FASTCALL | METH_KEYWORDS function of deepcopy()."""
-    cdef PyObject* x
-    if kwnames == NULL and nargs == 1:
-        # deepcopy(x), the most frequent call of all, with x an atom (or
-        # another object that is its own copy) answered without taking
-        # references to the arguments or any other call.
-        x = args[0]
-        if copy_rules_known_intact():
-            if own_copy(x):
-                return <object>x
-            return deepcopy_fresh(<object>x)
+    """deepcopy()'s calls that fc_deepcopy_fastcall() does not take to
+    deepcopy_one() (METH_FASTCALL | METH_KEYWORDS)."""
     if kwnames == NULL:
         if nargs == 1:
             return deepcopy_call(<object>args[0], None)
@@ -356,7 +355,8 @@ cdef int install_entries(dict namespace) except -1:
                                                     <PyObject*>module_name)
     if module == NULL and PyErr_Occurred() != NULL:
         raise_current()
-    deepcopy_entry = steal(fc_make_entry(FC_ENTRY_DEEPCOPY, <void*>deepcopy_fastcall,
+    fc_set_deepcopy_core(<void*>deepcopy_one, <void*>deepcopy_fastcall)
+    deepcopy_entry = steal(fc_make_entry(FC_ENTRY_DEEPCOPY, <void*>fc_deepcopy_fastcall,
                                          module, <PyObject*>module_name))
     copy_entry = steal(fc_make_entry(FC_ENTRY_COPY, <void*>copy_fastcall,
                                      module, <PyObject*>module_name))
@@ -377,7 +377,7 @@ def _set_patch_vectorcall(str name, func, impl):
     cdef int which = FC_ENTRY_DEEPCOPY if name == "deepcopy" else FC_ENTRY_COPY
     cdef void* fast = NULL
     if impl is deepcopy_entry and which == FC_ENTRY_DEEPCOPY:
-        fast = <void*>deepcopy_fastcall
+        fast = <void*>fc_deepcopy_fastcall
     elif impl is copy_entry and which == FC_ENTRY_COPY:
         fast = <void*>copy_fastcall
     if fast == NULL:

@@ -146,19 +146,11 @@ cdef inline bint copy_rules_intact() except -1:
     return check_copy_rules(epoch)
 
 
-cdef inline bint copy_rules_known_intact() noexcept:
-    """copy_rules_intact() when its True is already known for this epoch
-    (False: not known, ask copy_rules_intact()).  For the entry's atom
-    check, which must cost next to nothing."""
-    cdef uint64_t epoch = fc_rules_epoch()
-    return rules_intact and epoch == rules_checked_epoch and epoch != 0
-
-
 cdef bint check_copy_rules(uint64_t epoch) except -1:
     global rules_checked_epoch, rules_intact
     rules_intact = _rules.tables_intact()
     rules_checked_epoch = epoch
-    fc_note_rules_intact(epoch, rules_intact)     # for the patched functions (entry.h)
+    fc_note_rules_intact(epoch, rules_intact)     # for fc_rules_known_intact() (entry.h)
     return rules_intact
 
 

@@ -249,11 +249,15 @@ def restore_copy_module():
     saved = {name: getattr(copy, name) for name in ("_deepcopy_dispatch", "_copy_dispatch")
              if hasattr(copy, name)}
     entries = dict(copy._deepcopy_dispatch)
-    yield
-    copy._deepcopy_dispatch.clear()
-    copy._deepcopy_dispatch.update(entries)
-    for name, value in saved.items():
-        setattr(copy, name, value)
+
+    def restore():
+        for name, value in saved.items():
+            setattr(copy, name, value)
+        copy._deepcopy_dispatch.clear()
+        copy._deepcopy_dispatch.update(entries)
+
+    yield restore
+    restore()
 
 
 def test_rebound_deepcopy_dispatch_is_followed(impl, restore_copy_module):
@@ -296,6 +300,36 @@ def test_tables_restored_back_to_native(impl, restore_copy_module):
     data = [Custom(), [1]]
     y = impl.deepcopy(data)
     assert type(y[0]) is Custom and y[0] is not data[0] and y[1] == [1]
+
+
+ATOMS = (5, "s", 1.5, None, True)
+
+
+@pytest.mark.parametrize("how", ["entries_replaced", "table_rebound"])
+def test_atoms_follow_changed_copy_rules(impl, restore_copy_module, how):
+    # deepcopy(atom) is answered at the entry, before any table is read,
+    # only while the copy module is as it was last found: a copier put in
+    # its place (in the table, or in a new table bound to the module) is
+    # called, as the stdlib calls it, and the atoms are their own copies
+    # again once the table is restored.
+    warm = [impl.deepcopy(x) for x in ATOMS]
+    table = copy._deepcopy_dispatch if how == "entries_replaced" else dict(copy._deepcopy_dispatch)
+    for cls in map(type, ATOMS):
+        table[cls] = lambda x, memo: ("copied", x)
+    copy._deepcopy_dispatch = table
+    atomic_types = getattr(copy, "_atomic_types", None)
+    if atomic_types is not None:
+        copy._atomic_types = frozenset()     # 3.14+: asked before the table
+    try:
+        expected = [copy.deepcopy(x) for x in ATOMS]
+        assert expected == [("copied", x) for x in ATOMS]
+        assert [impl.deepcopy(x) for x in ATOMS] == expected
+    finally:
+        if atomic_types is not None:
+            copy._atomic_types = atomic_types
+    restore_copy_module()
+    assert all(a is b for a, b in zip(warm, ATOMS))
+    assert all(impl.deepcopy(x) is x for x in ATOMS)
 
 
 @pytest.mark.skipif(not hasattr(copy, "_copy_dispatch"), reason="no _copy_dispatch (3.14+)")

@@ -18,7 +18,7 @@
  * fc_set_next_key          PySetObject table (public      all, GIL        PyObject_GetIter
  *                          struct), dummy hash -1
  * fc_class_lookup          _PyType_Lookup()               GIL builds      FC_CLASS_LOOKUP 0: getattr
- * fc_dict_version_tag      PyDictObject.ma_version_tag    3.10, 3.11      (3.12+: a dict watcher)
+ * fc_dict_tag_address      PyDictObject.ma_version_tag    3.10, 3.11      (3.12+: a dict watcher)
  * fc_list_append_steal     PyListObject.allocated         all             -
  * fc_dict_with_capacity    _PyDict_NewPresized()          3.10-3.15       PyDict_New()
  *
@@ -313,12 +313,12 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
 #endif
 }
 
-/* The dict's version tag (3.10, 3.11: it changes with every change of the
-   dict, from one global counter). */
+/* Where the dict keeps its version tag (3.10, 3.11: it changes with every
+   change of the dict, from one global counter). */
 #if !FC_AT_LEAST(FC_PY_3_12)
-static inline uint64_t fc_dict_version_tag(PyObject *d)
+static inline const uint64_t *fc_dict_tag_address(PyObject *d)
 {
-    return ((PyDictObject *)d)->ma_version_tag;
+    return &((PyDictObject *)d)->ma_version_tag;
 }
 #endif
 

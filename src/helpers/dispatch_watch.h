@@ -22,13 +22,14 @@
  * copier for this type".  From 3.12 on both are fc_dispatch_epoch().
  */
 #define FC_MAX_WATCHED_DICTS 8
+#define FC_RULES_DICTS 3        /* the first ones: copy's two tables, its namespace */
 static PyObject *fc_watched[FC_MAX_WATCHED_DICTS];
 static int fc_watched_count = 0;
-static int fc_rules_dict_count = 0;
 
 #if FC_AT_LEAST(FC_PY_3_12)
-static uint64_t fc_dispatch_changes = 1;
-static int fc_dispatch_watcher = -1;
+/* 0 until the watcher is in place (epoch 0: cannot be told), then 1 and
+   counting. */
+static uint64_t fc_dispatch_changes = 0;
 
 static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
                                  PyObject *key, PyObject *new_value)
@@ -37,18 +38,27 @@ static int fc_on_dispatch_change(PyDict_WatchEvent event, PyObject *dict,
     fc_dispatch_changes++;
     return 0;
 }
+#else
+/* Where each watched dict keeps its version tag; a constant zero for the
+   slots not in use, so that the rules epoch is a sum of a fixed number of
+   terms (no loop, no branch: the entry reads it at every call). */
+static const uint64_t fc_no_tag = 0;
+static const uint64_t *fc_watched_tags[FC_MAX_WATCHED_DICTS] = {
+    &fc_no_tag, &fc_no_tag, &fc_no_tag, &fc_no_tag,
+    &fc_no_tag, &fc_no_tag, &fc_no_tag, &fc_no_tag};
 #endif
 
 /* Start watching the dicts of the tuple `dicts` (once, at import; they
    live as long as the interpreter; the tuple keeps them).  Its first
-   `rules_dicts` are the ones _rules.tables_intact() reads, and the first
-   of all is copy._deepcopy_dispatch.  Never fails: without a watcher the
-   epochs are 0 and nothing is cached. */
+   `rules_dicts` are the ones _rules.tables_intact() reads, and the first of
+   all is copy._deepcopy_dispatch.  Never fails: without a watcher (or
+   without all FC_RULES_DICTS of the copy module) the epochs are 0 and
+   nothing is cached. */
 static int fc_watch_dispatch_tables(PyObject *dicts, int rules_dicts)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(dicts);
     int i;
-    if (n > FC_MAX_WATCHED_DICTS)
+    if (n > FC_MAX_WATCHED_DICTS || rules_dicts != FC_RULES_DICTS)
         return 0;
     for (i = 0; i < n; i++)
         fc_watched[i] = PyTuple_GET_ITEM(dicts, i);
@@ -66,10 +76,12 @@ static int fc_watch_dispatch_tables(PyObject *dicts, int rules_dicts)
             return 0;
         }
     }
-    fc_dispatch_watcher = id;
+    fc_dispatch_changes = 1;
+#else
+    for (i = 0; i < n; i++)
+        fc_watched_tags[i] = fc_dict_tag_address(fc_watched[i]);
 #endif
     fc_watched_count = (int)n;
-    fc_rules_dict_count = rules_dicts < (int)n ? rules_dicts : (int)n;
     return 0;
 }
 
@@ -80,7 +92,7 @@ static inline uint64_t fc_version_sum(int n)
     uint64_t sum = 0;
     int i;
     for (i = 0; i < n; i++)
-        sum += fc_dict_version_tag(fc_watched[i]);
+        sum += *fc_watched_tags[i];
     return sum;
 }
 #endif
@@ -88,7 +100,7 @@ static inline uint64_t fc_version_sum(int n)
 static inline uint64_t fc_dispatch_epoch(void)
 {
 #if FC_AT_LEAST(FC_PY_3_12)
-    return fc_dispatch_watcher >= 0 ? fc_dispatch_changes : 0;
+    return fc_dispatch_changes;
 #else
     return fc_version_sum(fc_watched_count);
 #endif
@@ -101,7 +113,7 @@ static inline uint64_t fc_rules_epoch(void)
 #if FC_AT_LEAST(FC_PY_3_12)
     return fc_dispatch_epoch();
 #else
-    return fc_version_sum(fc_rules_dict_count);
+    return *fc_watched_tags[0] + *fc_watched_tags[1] + *fc_watched_tags[2];
 #endif
 }
 
@@ -114,7 +126,7 @@ static inline uint64_t fc_deep_dispatch_epoch(void)
 #if FC_AT_LEAST(FC_PY_3_12)
     return fc_dispatch_epoch();
 #else
-    return fc_version_sum(fc_watched_count > 0 ? 1 : 0);
+    return *fc_watched_tags[0];
 #endif
 }
 

@@ -39,6 +39,66 @@ static PyMethodDef fc_entry_defs[2] = {
      "Shallow copy operation on arbitrary Python objects (as copy.copy)."},
 };
 
+/* The epoch (fc_rules_epoch, dispatch_watch.h) in which the copy module's
+   rules were last found intact (rules.pxi), else FC_NO_EPOCH, which no
+   epoch reaches (a count of dict changes from 1, or a sum of three).  One
+   compare then tells "known intact" (an epoch of 0 cannot be told, and is
+   never kept). */
+#define FC_NO_EPOCH UINT64_MAX
+static uint64_t fc_rules_intact_epoch = FC_NO_EPOCH;
+
+static inline void fc_note_rules_intact(uint64_t epoch, int intact)
+{
+    fc_rules_intact_epoch = intact && epoch != 0 ? epoch : FC_NO_EPOCH;
+}
+
+static inline int fc_rules_known_intact(void)
+{
+    return fc_rules_epoch() == fc_rules_intact_epoch;
+}
+
+/* -- deepcopy's built-in function -----------------------------------------
+
+   deepcopy(x), the most frequent call of all, is looked at here: an exact
+   str, int, float, bool or None is its own copy while the copy module's
+   rules are known intact, answered in a function with no stack frame of
+   its own (nothing to save before it returns).  Everything else goes on
+   to the core (entry.pxi) through functions kept out of line, so that the
+   register saves of the core's code stay out of this one. */
+typedef PyObject *(*fc_deepcopy_one_t)(PyObject *);
+static fc_deepcopy_one_t fc_deepcopy_one_core = NULL;  /* deepcopy(x), not an atom */
+static fc_fastcall_t fc_deepcopy_core = NULL;          /* any other call */
+
+static FC_NO_INLINE PyObject *fc_deepcopy_one(PyObject *x)
+{
+    return fc_deepcopy_one_core(x);
+}
+
+static FC_NO_INLINE PyObject *fc_deepcopy_other_call(PyObject *self, PyObject *const *args,
+                                                     Py_ssize_t nargs, PyObject *kwnames)
+{
+    return fc_deepcopy_core(self, args, nargs, kwnames);
+}
+
+static PyObject *fc_deepcopy_fastcall(PyObject *self, PyObject *const *args,
+                                      Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (kwnames == NULL && nargs == 1 && fc_rules_known_intact()) {
+        if (fc_plainly_atomic(args[0]))
+            return Py_NewRef(args[0]);
+        return fc_deepcopy_one(args[0]);
+    }
+    return fc_deepcopy_other_call(self, args, nargs, kwnames);
+}
+
+/* Where deepcopy's built-in function goes on to: `one` for deepcopy(x)
+   (x not an atom, the rules known intact), `other` for every other call. */
+static void fc_set_deepcopy_core(void *one, void *other)
+{
+    fc_deepcopy_one_core = (fc_deepcopy_one_t)one;
+    fc_deepcopy_core = (fc_fastcall_t)other;
+}
+
 /* A new built-in function for entry `which`, calling `impl`. */
 static PyObject *fc_make_entry(int which, void *impl, PyObject *self, PyObject *module_name)
 {
@@ -67,15 +127,6 @@ typedef struct {
     vectorcallfunc original;    /* the vectorcall to restore */
     Py_ssize_t max_fast_args;   /* positional arguments passed on as they are */
 } fc_patch_slot;
-
-/* The epoch (fc_rules_epoch, dispatch_watch.h) in which the copy module's
-   rules were last found intact (rules.pxi), else 0. */
-static uint64_t fc_rules_intact_epoch = 0;
-
-static inline void fc_note_rules_intact(uint64_t epoch, int intact)
-{
-    fc_rules_intact_epoch = intact ? epoch : 0;
-}
 
 #if FC_CAN_SET_VECTORCALL
 static fc_patch_slot fc_patch_slots[2];
@@ -109,22 +160,10 @@ static PyObject *fc_patched_deepcopy(PyObject *callable, PyObject *const *args,
 {
     fc_patch_slot *p = &fc_patch_slots[FC_ENTRY_DEEPCOPY];
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    uint64_t epoch;
-    if (kwnames == NULL && p->fast != NULL) {
-        /* deepcopy(x) of an exact str, int, float, bool or None, while the
-           copy module's rules are intact: x itself, answered here (the many
-           tiny calls of dataclasses.asdict and the like). */
-        if (nargs == 1) {
-            if (fc_plainly_atomic(args[0])) {
-                epoch = fc_rules_epoch();
-                if (epoch != 0 && epoch == fc_rules_intact_epoch)
-                    return Py_NewRef(args[0]);
-            }
-            return p->fast(NULL, args, 1, NULL);
-        }
-        if (nargs == 2)
-            return p->fast(NULL, args, 2, NULL);
-    }
+    /* (fast: fc_deepcopy_fastcall, which answers the atoms itself: the many
+       tiny calls of dataclasses.asdict and the like.) */
+    if (kwnames == NULL && p->fast != NULL && (nargs == 1 || nargs == 2))
+        return p->fast(NULL, args, nargs, NULL);
     return fc_patched_call(p, callable, args, nargsf, kwnames);
 }
 
