@@ -96,7 +96,8 @@ def _type_tables():
     """The core's view of the copy module's rules (tests): the types deepcopy
     and copy return unchanged, those copy copies with cls.copy(x), whether
     atomic types are answered before the memo is read, whether a memo is
-    read with `in`, the frozendict type."""
+    read with `in`, the frozendict type, and whether changes to the tables
+    are watched (else no answer about them is kept: every copy asks again)."""
     hot = list(_rules.HOT_ATOMIC)
     return {
         "deep_atomic": frozenset(table_contents(&deep_atomic_table) + hot),
@@ -105,6 +106,8 @@ def _type_tables():
         "atomic_before_memo": ATOMIC_BEFORE_MEMO,
         "memo_read_by_contains": MEMO_READ_BY_CONTAINS,
         "frozendict": <object>T_FROZENDICT if T_FROZENDICT != NULL else None,
+        "watched": (fc_rules_epoch() != 0 and fc_dispatch_epoch() != 0
+                    and fc_deep_dispatch_epoch() != 0),
     }
 
 

@@ -70,6 +70,10 @@ def test_core_tables_match_the_copy_module():
     assert tables["atomic_before_memo"] == _rules.ATOMIC_BEFORE_MEMO
     assert tables["memo_read_by_contains"] == _rules.MEMO_READ_BY_CONTAINS
     assert tables["frozendict"] is FROZENDICT
+    # The copy module's tables are watched on every version: the answers
+    # the fast paths keep (types found atomic, plain or their own copies,
+    # the rules found intact) are only valid while they are.
+    assert tables["watched"]
 
 
 def _sample_objects():

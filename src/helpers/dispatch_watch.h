@@ -50,15 +50,15 @@ static const uint64_t *fc_watched_tags[FC_MAX_WATCHED_DICTS] = {
 
 /* Start watching the dicts of the tuple `dicts` (once, at import; they
    live as long as the interpreter; the tuple keeps them).  Its first
-   `rules_dicts` are the ones _rules.tables_intact() reads, and the first of
-   all is copy._deepcopy_dispatch.  Never fails: without a watcher (or
-   without all FC_RULES_DICTS of the copy module) the epochs are 0 and
-   nothing is cached. */
+   `rules_dicts` (at most FC_RULES_DICTS: 3.14+ has no copy._copy_dispatch)
+   are the ones _rules.tables_intact() reads, and the first of all is
+   copy._deepcopy_dispatch.  Never fails: without a watcher the epochs are
+   0 and nothing is cached. */
 static int fc_watch_dispatch_tables(PyObject *dicts, int rules_dicts)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(dicts);
     int i;
-    if (n > FC_MAX_WATCHED_DICTS || rules_dicts != FC_RULES_DICTS)
+    if (n > FC_MAX_WATCHED_DICTS || rules_dicts > FC_RULES_DICTS)
         return 0;
     for (i = 0; i < n; i++)
         fc_watched[i] = PyTuple_GET_ITEM(dicts, i);
@@ -78,6 +78,8 @@ static int fc_watch_dispatch_tables(PyObject *dicts, int rules_dicts)
     }
     fc_dispatch_changes = 1;
 #else
+    /* (With fewer rules dicts the rules epoch sums one more dict than it
+       needs: a change there only makes the rules be read again.) */
     for (i = 0; i < n; i++)
         fc_watched_tags[i] = fc_dict_tag_address(fc_watched[i]);
 #endif
