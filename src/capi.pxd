@@ -140,9 +140,11 @@ cdef extern from "fastcopy_helpers.h":
     bint FC_CAN_SET_VECTORCALL
     bint fc_is_memo_keyword_call(Py_ssize_t nargs, PyObject* kwnames)
     void fc_note_rules_intact(uint64_t epoch, bint intact)
-    void fc_set_deepcopy_core(void* one, void* other)
+    void fc_set_entry_core(int which, void* one, void* other)
     PyObject* fc_deepcopy_fastcall(PyObject* self, PyObject** args, Py_ssize_t nargs,
                                    PyObject* kwnames)
+    PyObject* fc_copy_fastcall(PyObject* self, PyObject** args, Py_ssize_t nargs,
+                               PyObject* kwnames)
     PyObject* fc_make_entry(int which, void* impl, PyObject* self,
                             PyObject* module_name) except NULL
     int fc_set_patch_vectorcall(int which, PyObject* func, PyObject* impl,

@@ -315,7 +315,7 @@ cdef bint bytearray_unregistered() except -1:
 
 cdef object deepcopy_one(PyObject* x):
     """deepcopy(x) for fc_deepcopy_fastcall() (helpers/entry.h), which has
-    found the copy module's rules intact and x none of the plain atoms."""
+    found the copy module's rules intact and x none of the hot atoms."""
     if own_copy_past_hot(x):
         return <object>x
     return deepcopy_fresh(<object>x)
@@ -323,8 +323,8 @@ cdef object deepcopy_one(PyObject* x):
 
 cdef object deepcopy_fastcall(object self, PyObject** args, Py_ssize_t nargs,
                               PyObject* kwnames):
-    """deepcopy()'s calls that fc_deepcopy_fastcall() does not take to
-    deepcopy_one() (METH_FASTCALL | METH_KEYWORDS)."""
+    """deepcopy()'s calls that fc_deepcopy_fastcall() does not answer or
+    take to deepcopy_one() (METH_FASTCALL | METH_KEYWORDS)."""
     if kwnames == NULL:
         if nargs == 1:
             return deepcopy_call(<object>args[0], None)
@@ -337,7 +337,8 @@ cdef object deepcopy_fastcall(object self, PyObject** args, Py_ssize_t nargs,
 
 cdef object copy_fastcall(object self, PyObject** args, Py_ssize_t nargs,
                           PyObject* kwnames):
-    """The METH_FASTCALL | METH_KEYWORDS function of copy()."""
+    """copy()'s calls that fc_copy_fastcall() does not answer or take to
+    shallow_copy_past_hot() (METH_FASTCALL | METH_KEYWORDS)."""
     if kwnames == NULL and nargs == 1:
         return shallow_copy(<object>args[0])
     return steal(PyObject_Vectorcall(<PyObject*>copy_parsing, args, <size_t>nargs, kwnames))
@@ -355,10 +356,11 @@ cdef int install_entries(dict namespace) except -1:
                                                     <PyObject*>module_name)
     if module == NULL and PyErr_Occurred() != NULL:
         raise_current()
-    fc_set_deepcopy_core(<void*>deepcopy_one, <void*>deepcopy_fastcall)
+    fc_set_entry_core(FC_ENTRY_DEEPCOPY, <void*>deepcopy_one, <void*>deepcopy_fastcall)
+    fc_set_entry_core(FC_ENTRY_COPY, <void*>shallow_copy_past_hot, <void*>copy_fastcall)
     deepcopy_entry = steal(fc_make_entry(FC_ENTRY_DEEPCOPY, <void*>fc_deepcopy_fastcall,
                                          module, <PyObject*>module_name))
-    copy_entry = steal(fc_make_entry(FC_ENTRY_COPY, <void*>copy_fastcall,
+    copy_entry = steal(fc_make_entry(FC_ENTRY_COPY, <void*>fc_copy_fastcall,
                                      module, <PyObject*>module_name))
     namespace["deepcopy"] = deepcopy_entry
     namespace["copy"] = copy_entry
@@ -379,7 +381,7 @@ def _set_patch_vectorcall(str name, func, impl):
     if impl is deepcopy_entry and which == FC_ENTRY_DEEPCOPY:
         fast = <void*>fc_deepcopy_fastcall
     elif impl is copy_entry and which == FC_ENTRY_COPY:
-        fast = <void*>copy_fastcall
+        fast = <void*>fc_copy_fastcall
     if fast == NULL:
         # Another impl (verify mode's) counts the trampoline's frame in the
         # stack levels of its warnings: it keeps the trampoline.

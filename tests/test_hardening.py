@@ -332,6 +332,38 @@ def test_atoms_follow_changed_copy_rules(impl, restore_copy_module, how):
     assert all(impl.deepcopy(x) is x for x in ATOMS)
 
 
+def test_shallow_atoms_follow_changed_copy_rules(impl):
+    # The same for copy(atom): a copier that the copy module's rules now
+    # reach is called (3.10-3.13: an entry of copy._copy_dispatch; 3.14+:
+    # atoms no longer listed in copy._copy_atomic_types, and a copyreg
+    # reductor for them).
+    import copyreg
+    warm = [impl.copy(x) for x in ATOMS]
+    saved_entries = dict(getattr(copy, "_copy_dispatch", {}))
+    saved_atomic = getattr(copy, "_copy_atomic_types", None)
+    try:
+        for cls in map(type, ATOMS):
+            if saved_atomic is None:
+                copy._copy_dispatch[cls] = lambda x: ("copied", x)
+            else:
+                copyreg.dispatch_table[cls] = lambda x: (tuple, (("copied", x),))
+        if saved_atomic is not None:
+            copy._copy_atomic_types = frozenset()
+        expected = [copy.copy(x) for x in ATOMS]
+        assert expected == [("copied", x) for x in ATOMS]
+        assert [impl.copy(x) for x in ATOMS] == expected
+    finally:
+        for cls in map(type, ATOMS):
+            copyreg.dispatch_table.pop(cls, None)
+        if saved_atomic is None:
+            copy._copy_dispatch.clear()
+            copy._copy_dispatch.update(saved_entries)
+        else:
+            copy._copy_atomic_types = saved_atomic
+    assert all(a is b for a, b in zip(warm, ATOMS))
+    assert all(impl.copy(x) is x for x in ATOMS)
+
+
 @pytest.mark.skipif(not hasattr(copy, "_copy_dispatch"), reason="no _copy_dispatch (3.14+)")
 def test_rebound_copy_dispatch_is_followed(impl, restore_copy_module):
     table = dict(copy._copy_dispatch)

@@ -5,9 +5,9 @@
    a call to it, and its keyword-capable argument parsing runs before any of
    the function's code.  A built-in function with METH_FASTCALL gets the
    interpreter's specialised call and hands over the argument array as it
-   is: the core answers the frequent shapes (one or two positional
-   arguments) itself and passes anything else to the def function, whose
-   parsing (and error messages) stay Cython's. */
+   is: an atom is answered here at once, the other frequent shapes (one or
+   two positional arguments) by the core, and anything else goes to the
+   def function, whose parsing (and error messages) stay Cython's. */
 #ifndef FASTCOPY_ENTRY_H
 #define FASTCOPY_ENTRY_H
 
@@ -57,46 +57,78 @@ static inline int fc_rules_known_intact(void)
     return fc_rules_epoch() == fc_rules_intact_epoch;
 }
 
-/* -- deepcopy's built-in function -----------------------------------------
+/* -- the built-in functions' first steps ----------------------------------
 
-   deepcopy(x), the most frequent call of all, is looked at here: an exact
-   str, int, float, bool or None is its own copy while the copy module's
-   rules are known intact, answered in a function with no stack frame of
-   its own (nothing to save before it returns).  Everything else goes on
-   to the core (entry.pxi) through functions kept out of line, so that the
-   register saves of the core's code stay out of this one. */
-typedef PyObject *(*fc_deepcopy_one_t)(PyObject *);
-static fc_deepcopy_one_t fc_deepcopy_one_core = NULL;  /* deepcopy(x), not an atom */
-static fc_fastcall_t fc_deepcopy_core = NULL;          /* any other call */
+   deepcopy(x) and copy(x), the most frequent calls of all, are looked at
+   here: an exact str, int, float, bool or None is its own copy (deep and
+   shallow) while the copy module's rules are known intact, answered in a
+   function with no stack frame of its own (nothing to save before it
+   returns).  Everything else goes on to the core (entry.pxi) through
+   functions kept out of line, so that the register saves of the core's
+   code stay out of these. */
+typedef PyObject *(*fc_one_t)(PyObject *);
+
+/* Set by fc_set_entry_core(): `one` takes f(x) for an x that is not an
+   atom, the rules known intact; `other` every other call. */
+static fc_one_t fc_deepcopy_one_core, fc_copy_one_core;
+static fc_fastcall_t fc_deepcopy_other_core, fc_copy_other_core;
 
 static FC_NO_INLINE PyObject *fc_deepcopy_one(PyObject *x)
 {
     return fc_deepcopy_one_core(x);
 }
 
-static FC_NO_INLINE PyObject *fc_deepcopy_other_call(PyObject *self, PyObject *const *args,
-                                                     Py_ssize_t nargs, PyObject *kwnames)
+static FC_NO_INLINE PyObject *fc_copy_one(PyObject *x)
 {
-    return fc_deepcopy_core(self, args, nargs, kwnames);
+    return fc_copy_one_core(x);
+}
+
+static FC_NO_INLINE PyObject *fc_deepcopy_other(PyObject *self, PyObject *const *args,
+                                                Py_ssize_t nargs, PyObject *kwnames)
+{
+    return fc_deepcopy_other_core(self, args, nargs, kwnames);
+}
+
+static FC_NO_INLINE PyObject *fc_copy_other(PyObject *self, PyObject *const *args,
+                                            Py_ssize_t nargs, PyObject *kwnames)
+{
+    return fc_copy_other_core(self, args, nargs, kwnames);
+}
+
+static inline PyObject *fc_entry_call(fc_one_t one, fc_fastcall_t other, PyObject *self,
+                                      PyObject *const *args, Py_ssize_t nargs,
+                                      PyObject *kwnames)
+{
+    if (kwnames == NULL && nargs == 1 && fc_rules_known_intact()) {
+        if (fc_plainly_atomic(args[0]))
+            return Py_NewRef(args[0]);
+        return one(args[0]);
+    }
+    return other(self, args, nargs, kwnames);
 }
 
 static PyObject *fc_deepcopy_fastcall(PyObject *self, PyObject *const *args,
                                       Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (kwnames == NULL && nargs == 1 && fc_rules_known_intact()) {
-        if (fc_plainly_atomic(args[0]))
-            return Py_NewRef(args[0]);
-        return fc_deepcopy_one(args[0]);
-    }
-    return fc_deepcopy_other_call(self, args, nargs, kwnames);
+    return fc_entry_call(fc_deepcopy_one, fc_deepcopy_other, self, args, nargs, kwnames);
 }
 
-/* Where deepcopy's built-in function goes on to: `one` for deepcopy(x)
-   (x not an atom, the rules known intact), `other` for every other call. */
-static void fc_set_deepcopy_core(void *one, void *other)
+static PyObject *fc_copy_fastcall(PyObject *self, PyObject *const *args,
+                                  Py_ssize_t nargs, PyObject *kwnames)
 {
-    fc_deepcopy_one_core = (fc_deepcopy_one_t)one;
-    fc_deepcopy_core = (fc_fastcall_t)other;
+    return fc_entry_call(fc_copy_one, fc_copy_other, self, args, nargs, kwnames);
+}
+
+/* Where entry `which`'s built-in function goes on to. */
+static void fc_set_entry_core(int which, void *one, void *other)
+{
+    if (which == FC_ENTRY_DEEPCOPY) {
+        fc_deepcopy_one_core = (fc_one_t)one;
+        fc_deepcopy_other_core = (fc_fastcall_t)other;
+    } else {
+        fc_copy_one_core = (fc_one_t)one;
+        fc_copy_other_core = (fc_fastcall_t)other;
+    }
 }
 
 /* A new built-in function for entry `which`, calling `impl`. */
@@ -161,7 +193,7 @@ static PyObject *fc_patched_deepcopy(PyObject *callable, PyObject *const *args,
     fc_patch_slot *p = &fc_patch_slots[FC_ENTRY_DEEPCOPY];
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     /* (fast: fc_deepcopy_fastcall, which answers the atoms itself: the many
-       tiny calls of dataclasses.asdict and the like.) */
+       tiny calls of dataclasses.asdict and the like.  copy's: the same.) */
     if (kwnames == NULL && p->fast != NULL && (nargs == 1 || nargs == 2))
         return p->fast(NULL, args, nargs, NULL);
     return fc_patched_call(p, callable, args, nargsf, kwnames);
