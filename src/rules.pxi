@@ -122,11 +122,6 @@ cdef inline bint is_deep_atomic(PyTypeObject* tp) noexcept:
     return is_hot_atomic(tp) or in_table(&deep_atomic_table, tp)
 
 
-cdef inline bint is_shallow_atomic(PyTypeObject* tp) noexcept:
-    """Does copy.copy return instances of exactly tp unchanged?"""
-    return is_hot_atomic(tp) or in_table(&shallow_atomic_table, tp)
-
-
 # -- third-party changes to the copy module's tables ----------------------------
 
 cdef object stdlib_deepcopy = _rules.STDLIB_DEEPCOPY
