@@ -249,15 +249,11 @@ def restore_copy_module():
     saved = {name: getattr(copy, name) for name in ("_deepcopy_dispatch", "_copy_dispatch")
              if hasattr(copy, name)}
     entries = dict(copy._deepcopy_dispatch)
-
-    def restore():
-        for name, value in saved.items():
-            setattr(copy, name, value)
-        copy._deepcopy_dispatch.clear()
-        copy._deepcopy_dispatch.update(entries)
-
-    yield restore
-    restore()
+    yield
+    copy._deepcopy_dispatch.clear()
+    copy._deepcopy_dispatch.update(entries)
+    for name, value in saved.items():
+        setattr(copy, name, value)
 
 
 def test_rebound_deepcopy_dispatch_is_followed(impl, restore_copy_module):
@@ -306,60 +302,50 @@ ATOMS = (5, "s", 1.5, None, True)
 
 
 @pytest.mark.parametrize("how", ["entries_replaced", "table_rebound"])
-def test_atoms_follow_changed_copy_rules(impl, restore_copy_module, how):
+def test_atoms_follow_changed_copy_rules(impl, monkeypatch, how):
     # deepcopy(atom) is answered at the entry, before any table is read,
     # only while the copy module is as it was last found: a copier put in
     # its place (in the table, or in a new table bound to the module) is
     # called, as the stdlib calls it, and the atoms are their own copies
     # again once the table is restored.
     warm = [impl.deepcopy(x) for x in ATOMS]
-    table = copy._deepcopy_dispatch if how == "entries_replaced" else dict(copy._deepcopy_dispatch)
-    for cls in map(type, ATOMS):
-        table[cls] = lambda x, memo: ("copied", x)
-    copy._deepcopy_dispatch = table
-    atomic_types = getattr(copy, "_atomic_types", None)
-    if atomic_types is not None:
-        copy._atomic_types = frozenset()     # 3.14+: asked before the table
-    try:
-        expected = [copy.deepcopy(x) for x in ATOMS]
-        assert expected == [("copied", x) for x in ATOMS]
-        assert [impl.deepcopy(x) for x in ATOMS] == expected
-    finally:
-        if atomic_types is not None:
-            copy._atomic_types = atomic_types
-    restore_copy_module()
+    if how == "entries_replaced":
+        for cls in map(type, ATOMS):
+            monkeypatch.setitem(copy._deepcopy_dispatch, cls, lambda x, memo: ("copied", x))
+    else:
+        table = dict(copy._deepcopy_dispatch)
+        for cls in map(type, ATOMS):
+            table[cls] = lambda x, memo: ("copied", x)
+        monkeypatch.setattr(copy, "_deepcopy_dispatch", table)
+    if hasattr(copy, "_atomic_types"):
+        monkeypatch.setattr(copy, "_atomic_types", frozenset())  # 3.14+: asked first
+    expected = [copy.deepcopy(x) for x in ATOMS]
+    assert expected == [("copied", x) for x in ATOMS]
+    assert [impl.deepcopy(x) for x in ATOMS] == expected
+    monkeypatch.undo()
     assert all(a is b for a, b in zip(warm, ATOMS))
     assert all(impl.deepcopy(x) is x for x in ATOMS)
 
 
-def test_shallow_atoms_follow_changed_copy_rules(impl):
+def test_shallow_atoms_follow_changed_copy_rules(impl, monkeypatch):
     # The same for copy(atom): a copier that the copy module's rules now
     # reach is called (3.10-3.13: an entry of copy._copy_dispatch; 3.14+:
     # atoms no longer listed in copy._copy_atomic_types, and a copyreg
     # reductor for them).
     import copyreg
     warm = [impl.copy(x) for x in ATOMS]
-    saved_entries = dict(getattr(copy, "_copy_dispatch", {}))
-    saved_atomic = getattr(copy, "_copy_atomic_types", None)
-    try:
-        for cls in map(type, ATOMS):
-            if saved_atomic is None:
-                copy._copy_dispatch[cls] = lambda x: ("copied", x)
-            else:
-                copyreg.dispatch_table[cls] = lambda x: (tuple, (("copied", x),))
-        if saved_atomic is not None:
-            copy._copy_atomic_types = frozenset()
-        expected = [copy.copy(x) for x in ATOMS]
-        assert expected == [("copied", x) for x in ATOMS]
-        assert [impl.copy(x) for x in ATOMS] == expected
-    finally:
-        for cls in map(type, ATOMS):
-            copyreg.dispatch_table.pop(cls, None)
-        if saved_atomic is None:
-            copy._copy_dispatch.clear()
-            copy._copy_dispatch.update(saved_entries)
+    for cls in map(type, ATOMS):
+        if hasattr(copy, "_copy_dispatch"):
+            monkeypatch.setitem(copy._copy_dispatch, cls, lambda x: ("copied", x))
         else:
-            copy._copy_atomic_types = saved_atomic
+            monkeypatch.setitem(copyreg.dispatch_table, cls,
+                                lambda x: (tuple, (("copied", x),)))
+    if hasattr(copy, "_copy_atomic_types"):
+        monkeypatch.setattr(copy, "_copy_atomic_types", frozenset())
+    expected = [copy.copy(x) for x in ATOMS]
+    assert expected == [("copied", x) for x in ATOMS]
+    assert [impl.copy(x) for x in ATOMS] == expected
+    monkeypatch.undo()
     assert all(a is b for a, b in zip(warm, ATOMS))
     assert all(impl.copy(x) is x for x in ATOMS)
 
