@@ -237,4 +237,4 @@ cdef PyObject* frozendict_finish(Session s, Frame* f, bint last) except NULL:
     cdef PyObject* y = memo_subscript(s, f.src)
     if y == NULL:
         y = fc_frozendict_new(f.dst)
-    return finish_recorded_after(s, f, y, last)
+    return finish_recorded_after(s, f.src, y, last)

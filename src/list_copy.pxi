@@ -106,49 +106,112 @@ cdef int tuple_advance(Session s, Frame* f, PyObject** child) except -1:
 
 cdef inline int tuple_store(Frame* f, PyObject* y) except -1:
     """Store y (stolen) as the copy of item pos-1 of a tuple frame."""
+    return tuple_put(&f.dst, f.src, f.pos - 1, y)
+
+
+cdef inline int tuple_put(PyObject** dst, PyObject* src, Py_ssize_t i, PyObject* y) except -1:
+    """Store y (stolen) as the copy of item i of the tuple src in *dst, its
+    copy, which is made (with the items before i) at the first item whose
+    copy is not the original; *dst stays NULL until then."""
     cdef PyObject* original
-    cdef PyObject* dst
-    cdef Py_ssize_t i
-    if f.dst == NULL:
-        original = PyTuple_GET_ITEM(f.src, f.pos - 1)
+    cdef PyObject* made
+    cdef Py_ssize_t j
+    if dst[0] == NULL:
+        original = PyTuple_GET_ITEM(src, i)
         if y == original:
-            decref(y)
+            decref(y)               # (src holds it: not the last reference)
             return 0
-        # First changed item: from here on the tuple needs a copy.
-        dst = PyTuple_New_or_null(PyTuple_GET_SIZE(f.src))
-        if dst == NULL:
+        made = PyTuple_New_or_null(PyTuple_GET_SIZE(src))
+        if made == NULL:
             decref(y)
             return raise_current()
-        f.dst = dst
-        for i in range(f.pos - 1):
-            original = PyTuple_GET_ITEM(f.src, i)
+        dst[0] = made
+        for j in range(i):
+            original = PyTuple_GET_ITEM(src, j)
             incref(original)
-            PyTuple_SET_ITEM(f.dst, i, original)
-    PyTuple_SET_ITEM(f.dst, f.pos - 1, y)
+            PyTuple_SET_ITEM(made, j, original)
+    PyTuple_SET_ITEM(dst[0], i, y)
     return 0
 
 
 cdef PyObject* tuple_finish(Session s, Frame* f, bint last) except NULL:
+    return tuple_done(s, f.src, f.dst, last)
+
+
+cdef PyObject* tuple_done(Session s, PyObject* src, PyObject* dst, bint last) except NULL:
+    """The copy of the tuple src (a new reference), recorded in the memo;
+    dst (borrowed) holds its items' copies, or is NULL if each item is its
+    own copy."""
     # Memoized only after its items, so a cycle through it may already have
     # produced its copy: use that one, as the stdlib.
     cdef PyObject* y
     if s.memo_mode == MEMO_NATIVE:
-        y = memo_native_get(s, f.src)
+        y = memo_native_get(s, src)
         if y != NULL:
             incref(y)               # (recording it again would change nothing)
             return y
-        # (y is borrowed from the frame until the incref: if recording
-        # fails, the frame still owns it.)
-        y = f.dst if f.dst != NULL else f.src
-        if y != f.src and not last:
-            memo_native_add(s, f.src, y)    # (the table keeps f.src alive)
+        # (y is borrowed from the caller until the incref: if recording
+        # fails, the caller still owns it.)
+        y = dst if dst != NULL else src
+        if y != src and not last:
+            memo_native_add(s, src, y)      # (the table keeps src alive)
         incref(y)
         return y
-    y = memo_subscript(s, f.src)
+    y = memo_subscript(s, src)
     if y == NULL:
-        y = f.dst if f.dst != NULL else f.src
+        y = dst if dst != NULL else src
         incref(y)
-    return finish_recorded_after(s, f, y, last)
+    return finish_recorded_after(s, src, y, last)
+
+
+# -- tuples inside a copy: by recursion while the C stack has room ------------
+#
+# A frame of the walk costs about three times what a level of recursion
+# does, and nested tuples are the one container whose items cannot change
+# while they are copied: a tuple the walk meets with the native memo is
+# copied by tuple_copy_nested(), which recurses into the tuples among its
+# items.  It stops recursing in the lower half of the thread's C stack
+# (may_recurse_into_tuple; stack_guard.h), and hands those tuples, like any
+# other item, to deep_any(), which walks them with frames: the nesting depth
+# stays bounded by memory, not by the C stack.
+
+cdef PyObject* tuple_copy_nested(Session s, PyObject* t) except NULL:
+    """The deep copy of the tuple t (a new reference), which is not in the
+    memo, as tuple_advance() and tuple_finish() make it.
+
+    The caller holds t, and a tuple cannot change: its items stay alive and
+    in place, borrowed, whatever the code run for an item does (a hook, a
+    signal handler, a finalizer when the GC runs)."""
+    cdef Py_ssize_t i
+    cdef PyObject* item
+    cdef PyObject* y
+    cdef PyObject* dst = NULL       # created at the first item that changes
+    cdef PyObject* found
+    cdef object copied
+    s.work += 1
+    try:
+        for i in range(PyTuple_GET_SIZE(t)):
+            item = PyTuple_GET_ITEM(t, i)
+            s.steps += 1
+            if s.steps >= SIGNAL_CHECK_STEPS:
+                check_signals(s)
+            if Py_TYPE(item) == T_TUPLE and may_recurse_into_tuple(s):
+                found = memo_native_get(s, item)
+                if found != NULL:
+                    incref(found)
+                    y = found
+                else:
+                    y = tuple_copy_nested(s, item)
+            else:
+                copied = deep_any(s, <object>item)
+                y = <PyObject*>copied
+                incref(y)
+                copied = None
+            tuple_put(&dst, t, i, y)
+        return tuple_done(s, t, dst, False)
+    finally:
+        if dst != NULL:
+            release(s, dst)         # (tuple_done took a reference of its own)
 
 
 # -- set and frozenset: as set.__reduce__ does, the items are snapshot, copied,
@@ -213,7 +276,7 @@ cdef int set_accept(Session s, Frame* f, PyObject* y) except -1:
 
 cdef PyObject* set_finish(Session s, Frame* f, bint last) except NULL:
     incref(f.dst)
-    return finish_recorded_after(s, f, f.dst, last)
+    return finish_recorded_after(s, f.src, f.dst, last)
 
 
 cdef bint all_own_copies_set(PyObject* st) except -1:

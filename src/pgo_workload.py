@@ -28,6 +28,16 @@ SMALL = [
 ]
 
 
+def tuples_holding_containers():
+    """Tuples with lists inside, nested shallow and deep: copied by the
+    core's recursive tuple copy, which no shape of fastcopy._shapes reaches
+    often."""
+    deep = ([],)
+    for i in range(300):
+        deep = (i, deep)
+    return [[(i, ("s", [i])) for i in range(500)], deep, ({"k": (1, [2])}, ([3], (4,)))]
+
+
 def main(package_dir):
     sys.path.insert(0, package_dir)
     import fastcopy
@@ -36,6 +46,7 @@ def main(package_dir):
         raise SystemExit("pgo_workload: the compiled core did not load")
     data = [(factory(), any(b in name for b in BIG))
             for name, (_category, factory) in sorted(CASES.items())]
+    data += [(x, False) for x in tuples_holding_containers()]
     for round_ in range(10):
         for x, big in data:
             if big and round_ != 0:

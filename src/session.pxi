@@ -25,7 +25,8 @@ cdef class Session:
     cdef Py_ssize_t steps       # walk steps since signals were last checked
     cdef Py_ssize_t prescan_misses  # bulk-copy scans that failed in a row
     cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
-    cdef bint stack_floor_known     # thread, read when a hook first needs it
+    cdef char* recursion_floor      # thread, and its recursion floor, read
+    cdef bint stack_floor_known     # when first needed
 
     def __dealloc__(self):
         gc_resume(self)
@@ -131,10 +132,24 @@ cdef int check_signals(Session s) except -1:
 
 # -- the C stack ------------------------------------------------------------------
 
+cdef inline void read_stack_floors(Session s) noexcept:
+    if not s.stack_floor_known:
+        s.stack_floor = fc_thread_stack_floor(&s.recursion_floor)
+        s.stack_floor_known = True
+
+
 cdef inline int enter_hook_level(Session s) except -1:
     """Check that the thread's C stack has room for one more level of hooks
     or reduce protocol (RecursionError if not; see stack_guard.h)."""
-    if not s.stack_floor_known:
-        s.stack_floor = fc_thread_stack_floor()
-        s.stack_floor_known = True
+    read_stack_floors(s)
     return fc_check_stack(s.stack_floor)
+
+
+cdef inline bint may_recurse_into_tuple(Session s) noexcept:
+    """With the native memo, is there room on the C stack for one more
+    level of the recursive tuple copy (tuple_copy_nested)?  When not, the
+    tuple goes to the walk's frames."""
+    if s.memo_mode != MEMO_NATIVE:
+        return False
+    read_stack_floors(s)
+    return fc_stack_above(s.recursion_floor)

@@ -9,6 +9,9 @@
 # frozendict in dict_copy.pxi.  This file holds the frame, the functions that
 # pick the kind's, and the stack machine.
 #
+# A tuple met with the native memo is copied by recursion instead, while the
+# C stack has room (tuple_copy_nested, list_copy.pxi).
+#
 # A kind's advance copies the items that need no work - with the native memo,
 # those dispatch.pxi's known_native() answers - in a tight loop, and stops at
 # the first item that must be copied: hand_out() gives it to the walk, which
@@ -408,15 +411,16 @@ cdef PyObject* mutable_finish(Session s, Frame* f, bint last) except NULL:
     return f.dst
 
 
-cdef PyObject* finish_recorded_after(Session s, Frame* f, PyObject* y, bint last) except NULL:
-    """y (a new reference), the copy of a container the stdlib records only
-    after its items (tuple, set, frozendict), recorded now."""
-    if y == f.src or (last and s.memo_mode == MEMO_NATIVE):
+cdef PyObject* finish_recorded_after(Session s, PyObject* src, PyObject* y,
+                                     bint last) except NULL:
+    """y (a new reference), the copy of a container src the stdlib records
+    only after its items (tuple, set, frozendict), recorded now."""
+    if y == src or (last and s.memo_mode == MEMO_NATIVE):
         return y
     # (`owned` releases y if recording fails.)
     cdef object owned = steal(y)
-    memo_record(s, f.src, y)
-    memo_keep_alive(s, f.src)
+    memo_record(s, src, y)
+    memo_keep_alive(s, src)
     incref(y)
     return y
 
@@ -493,6 +497,13 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 child = NULL
                 handoff = y
                 y = NULL
+                frame_accept(s, &frames[top], handoff)
+                continue
+            if (r == ROUTE_WALK and child_kind == K_TUPLE
+                    and may_recurse_into_tuple(s)):
+                handoff = tuple_copy_nested(s, child)
+                release(s, child)
+                child = NULL
                 frame_accept(s, &frames[top], handoff)
                 continue
             if r == ROUTE_WALK and mapped_bulk_copied(s, child, &y):

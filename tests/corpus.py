@@ -196,6 +196,16 @@ def _tuple_cycle():
     return t
 
 
+def _tuples_in_tuples():
+    # Inside a copy, tuples holding containers are copied by recursion: a
+    # shared one, one met again through its own items, a dict between levels.
+    shared = (1, [2])
+    holder = []
+    loop = (holder, (3, (holder,)))
+    holder.append(loop)
+    return [(shared, (shared, ((4, [5]), {"k": (6, [7])}))), loop]
+
+
 def _shared():
     shared = [1, 2, 3]
     d = {"x": shared}
@@ -269,6 +279,7 @@ CASES = {
     "self_list": _self_list,
     "self_dict": _self_dict,
     "tuple_cycle": _tuple_cycle,
+    "tuples_in_tuples": _tuples_in_tuples,
     "instance_cycle": _instance_cycle,
     "linked_ring": lambda: _linked(50),
     # instances

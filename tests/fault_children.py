@@ -633,7 +633,16 @@ def gc_state(impl_name, program_enabled):
 
 # -- 4. signals ------------------------------------------------------------------------
 
-def signal_interrupt(impl_name, bound, repeats):
+SIGNAL_SHAPES = {
+    # A list of small lists: the walk's loop and the bulk copies.
+    "lists": lambda n: [[i, "s"] for i in range(n)],
+    # One tuple of n small tuples inside another: copied by the recursive
+    # tuple copy, without returning to the walk until the end.
+    "tuples": lambda n: ([0], tuple((i, ("s", [i])) for i in range(n))),
+}
+
+
+def signal_interrupt(impl_name, bound, repeats, shape="lists"):
     """A SIGALRM handler raising KeyboardInterrupt 50 ms into a copy that
     takes much longer: the exception must arrive within `bound` seconds of
     the signal, the GC state must be restored, and (debug builds) the total
@@ -642,7 +651,7 @@ def signal_interrupt(impl_name, bound, repeats):
     impl = IMPLS[impl_name]
     n = 250_000
     while True:
-        x = [[i, "s"] for i in range(n)]
+        x = SIGNAL_SHAPES[shape](n)
         started = time.perf_counter()
         impl.deepcopy(x)
         full = time.perf_counter() - started

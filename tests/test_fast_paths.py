@@ -119,6 +119,63 @@ def test_tuple_met_again_through_its_own_items(impl):
     assert y[0][0][0] is y[0] and y[1] is y[0][0]
 
 
+def test_tuples_inside_tuples_copied_by_recursion(impl):
+    # Tuples met inside a copy are copied by recursion while the C stack has
+    # room: a tuple met twice, a tuple met again through its own items, an
+    # atomic tuple among changed ones and lists shared across the levels
+    # come out as the stdlib's.
+    def make():
+        shared = [1]
+        atomic = (1, ("a", 2.5))
+        pair = (shared, atomic)
+        holder = []
+        loop = (holder, (0, (holder,)))
+        holder.append(loop)
+        return [(pair, (pair, (shared, (atomic,)))), loop, (("x", (pair,)),), (loop,)]
+    x, y = _check(impl, make)
+    assert y[0][0] is y[0][1][0] is y[2][0][1][0]
+    assert y[0][0][0] is y[0][1][1][0] and y[0][0][1] is x[0][0][1]
+    assert y[1] is y[3][0] is y[1][0][0] is y[1][1][1][0][0]
+
+
+class _KeepsMemo:
+    """A hook that keeps the memo it is handed (with no memo passed, the
+    first hook turns the copy's memo into a dict) and copies its items with
+    it."""
+
+    memos = []
+
+    def __init__(self, items):
+        self.items = items
+
+    def __deepcopy__(self, memo):
+        _KeepsMemo.memos.append(memo)
+        return _KeepsMemo(copy.deepcopy(self.items, memo))
+
+    def __eq__(self, other):
+        return type(other) is _KeepsMemo and other.items == self.items
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "hook(%r)" % (self.items,)
+
+
+def test_hook_inside_tuples_fills_the_memo_as_the_stdlib(impl):
+    # The hook turns the memo into a dict half-way through tuples being
+    # copied by recursion: the items after it and the tuples around it are
+    # recorded in that dict as the stdlib records them, in the same order.
+    shared = [1]
+    inner = (shared, (_KeepsMemo([shared]), [2], (3, [4])), (shared,))
+    x = ((inner, [5]), (inner, (shared, [6])))
+    ours = impl.deepcopy(x)
+    memo = _KeepsMemo.memos.pop()
+    reference = copy.deepcopy(x)
+    reference_memo = _KeepsMemo.memos.pop()
+    compare_deep(x, ours, reference)
+    assert _memo_layout(memo) == _memo_layout(reference_memo)
+
+
 def test_many_small_dicts_after_the_scan_gives_up(impl):
     # Mixed dicts first (the scan for a bulk copy stops trying), then dicts
     # of atomic values: the copies are the same either way.

@@ -1,7 +1,7 @@
 """Fault injection, 4: a signal handler raising KeyboardInterrupt
 (SIGALRM from signal.setitimer, 50 ms in) during a long copy of nested
-lists (sized in the child so that the whole copy takes at least 3 times the
-bound).  The exception must arrive within BOUND seconds of the signal -
+lists, or of nested tuples (sized in the child so that the whole copy takes
+at least 3 times the bound).  The exception must arrive within BOUND seconds of the signal -
 generous, the one timing check of the suite - and the copy must unwind
 cleanly: GC state restored, on debug builds no reference leak over
 repeated interrupted copies.  Each run in a child interpreter
@@ -29,9 +29,10 @@ IMPLS = [
 ]
 
 
+@pytest.mark.parametrize("shape", ["lists", "tuples"])
 @pytest.mark.parametrize("impl_name", IMPLS)
-def test_keyboard_interrupt_arrives_during_a_long_copy(impl_name):
-    stats = attack_result(run_attack("signal_interrupt", impl_name, BOUND, REPEATS,
+def test_keyboard_interrupt_arrives_during_a_long_copy(impl_name, shape):
+    stats = attack_result(run_attack("signal_interrupt", impl_name, BOUND, REPEATS, shape,
                                      timeout=300))
     count("signal interruptions", len(stats["delays"]))
     delays = stats["delays"]

@@ -90,7 +90,7 @@ def test_deep_containers_main_thread(impl, kind):
     assert y is not x or kind == "tuple"
 
 
-@pytest.mark.parametrize("kind", ["list", "dict"] + (["frozendict"] if FROZENDICT else []) + ["mix"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_deep_containers_in_small_thread(impl, kind):
     depth = _depth_limit(impl)
     x = _nest(kind, depth)
@@ -128,6 +128,21 @@ class _ReduceNode:
         return (_ReduceNode, (self.next,))
 
 
+def _rebuild_tuple_node(pair):
+    return _TupleReduceNode(pair[0])
+
+
+class _TupleReduceNode:
+    """A reduce value whose argument holds the next node inside nested
+    tuples (copied by the core's recursive tuple copy)."""
+
+    def __init__(self, nxt):
+        self.next = nxt
+
+    def __reduce__(self):
+        return (_rebuild_tuple_node, ((self.next, (1, [2])),))
+
+
 def _chain(cls, n):
     x = None
     for _ in range(n):
@@ -139,7 +154,7 @@ def _is_core(impl):
     return impl.__name__.endswith("_core")
 
 
-@pytest.mark.parametrize("cls", [_Node, _HookNode, _ReduceNode])
+@pytest.mark.parametrize("cls", [_Node, _HookNode, _ReduceNode, _TupleReduceNode])
 @pytest.mark.parametrize("stack", [None, 256 * 1024, 64 * 1024])
 def test_deep_hook_chains_raise_recursion_error(impl, cls, stack):
     """Chains through hooks and reduce values recurse (as in the stdlib): a

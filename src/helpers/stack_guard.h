@@ -1,5 +1,6 @@
-/* C stack guard for the levels of hooks and reduce protocol (the walk over
-   containers and plain instances itself does not recurse). */
+/* C stack guard for the levels of hooks and reduce protocol, and the room
+   left for the recursive copy of nested tuples (the walk over containers and
+   plain instances itself does not recurse). */
 #ifndef FASTCOPY_STACK_GUARD_H
 #define FASTCOPY_STACK_GUARD_H
 
@@ -35,7 +36,11 @@
 #  define FC_THREAD_LOCAL __thread
 #endif
 
+/* Nested tuples are copied by recursion (list_copy.pxi) only while the
+   stack is above its middle: below, they go to the walk's frames, so that
+   the lower half is left for hooks, whatever the nesting. */
 static FC_THREAD_LOCAL char *fc_stack_floor = NULL;   /* NULL: unknown */
+static FC_THREAD_LOCAL char *fc_recursion_floor = NULL;   /* NULL: unknown */
 static FC_THREAD_LOCAL int fc_stack_looked_up = 0;
 
 static void fc_stack_lookup(void)
@@ -72,20 +77,31 @@ static void fc_stack_lookup(void)
         margin = FC_STACK_MARGIN_MIN;
     if (margin > FC_STACK_MARGIN_MAX)
         margin = FC_STACK_MARGIN_MAX;
-    if (low != NULL && size > margin)
+    if (low != NULL && size > margin) {
         fc_stack_floor = low + margin;
+        fc_recursion_floor = low + size / 2;
+    }
     fc_stack_looked_up = 1;
 }
 
-/* The lowest safe stack address of this thread, NULL if unknown.  Reading
-   a thread-local from a shared library is a function call, so a deepcopy()
-   call reads it at most once, when a hook level first needs it, and keeps
-   it (in its Session). */
-static inline char *fc_thread_stack_floor(void)
+/* The lowest safe stack address of this thread, NULL if unknown, and in
+   *recursion_floor the lowest for the recursive tuple copy.  Reading a
+   thread-local from a shared library is a function call, so a deepcopy()
+   call reads them at most once, when first needed, and keeps them (in its
+   Session). */
+static inline char *fc_thread_stack_floor(char **recursion_floor)
 {
     if (!fc_stack_looked_up)
         fc_stack_lookup();
+    *recursion_floor = fc_recursion_floor;
     return fc_stack_floor;
+}
+
+/* Is the stack above floor here (never if floor is NULL: unknown)? */
+static inline int fc_stack_above(const char *floor)
+{
+    char here;
+    return floor != NULL && &here > floor;
 }
 
 /* 0, or -1 with RecursionError set when the C stack is nearly exhausted
