@@ -90,8 +90,8 @@ cdef extern from "Python.h":
 
 cdef extern from "fastcopy_helpers.h":
     bint FASTCOPY_DEBUG     # a debug build: assert the core's invariants
-    char* fc_thread_stack_floor(char** recursion_floor)
-    bint fc_stack_above(const char* floor)
+    char* fc_thread_stack_floor(char** recursion_floor, char** recursion_ceiling)
+    bint fc_stack_within(const char* floor, const char* ceiling)
     int fc_check_stack(const char* floor) except -1
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)

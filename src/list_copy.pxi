@@ -171,13 +171,19 @@ cdef PyObject* tuple_done(Session s, PyObject* src, PyObject* dst, bint last) ex
 # while they are copied: a tuple the walk meets with the native memo is
 # copied by tuple_copy_nested(), which recurses into the tuples among its
 # items.  It stops recursing in the lower half of the thread's C stack
-# (may_recurse_into_tuple; stack_guard.h), and hands those tuples, like any
-# other item, to deep_any(), which walks them with frames: the nesting depth
-# stays bounded by memory, not by the C stack.
+# (may_recurse_into_tuple; stack_guard.h) and beyond TUPLE_LEVELS_MAX levels
+# (an exception raised at the bottom carries a traceback entry per level),
+# and hands those tuples, like any other item, to deep_any(), which walks
+# them with frames: the nesting depth stays bounded by memory, not by the C
+# stack.
 
-cdef PyObject* tuple_copy_nested(Session s, PyObject* t) except NULL:
+cdef PyObject* tuple_copy_nested(Session s, PyObject* t, bint in_paused_walk) except NULL:
     """The deep copy of the tuple t (a new reference), which is not in the
     memo, as tuple_advance() and tuple_finish() make it.
+
+    in_paused_walk: called by a walk that keeps the GC paused (and resumes
+    it when it ends): a pause made here is left to it.  Else a pause made
+    here ends here - resumed, the GC would collect at the next allocation.
 
     The caller holds t, and a tuple cannot change: its items stay alive and
     in place, borrowed, whatever the code run for an item does (a hook, a
@@ -188,20 +194,26 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t) except NULL:
     cdef PyObject* dst = NULL       # created at the first item that changes
     cdef PyObject* found
     cdef object copied
+    cdef bint paused_here = False
     s.work += 1
+    s.tuple_levels += 1
     try:
         for i in range(PyTuple_GET_SIZE(t)):
             item = PyTuple_GET_ITEM(t, i)
             s.steps += 1
             if s.steps >= SIGNAL_CHECK_STEPS:
                 check_signals(s)
+            if not s.gc_paused and s.work >= GC_PAUSE_AFTER:
+                # As the walk does: a large copy pauses the GC (again, after
+                # a hook or a signal handler lifted the pause).
+                paused_here = gc_pause(s) or paused_here
             if Py_TYPE(item) == T_TUPLE and may_recurse_into_tuple(s):
                 found = memo_native_get(s, item)
                 if found != NULL:
                     incref(found)
                     y = found
                 else:
-                    y = tuple_copy_nested(s, item)
+                    y = tuple_copy_nested(s, item, in_paused_walk or paused_here)
             else:
                 copied = deep_any(s, <object>item)
                 y = <PyObject*>copied
@@ -210,8 +222,11 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t) except NULL:
             tuple_put(&dst, t, i, y)
         return tuple_done(s, t, dst, False)
     finally:
+        s.tuple_levels -= 1
         if dst != NULL:
             release(s, dst)         # (tuple_done took a reference of its own)
+        if paused_here and not in_paused_walk:
+            gc_resume(s)
 
 
 # -- set and frozenset: as set.__reduce__ does, the items are snapshot, copied,

@@ -25,8 +25,10 @@ cdef class Session:
     cdef Py_ssize_t steps       # walk steps since signals were last checked
     cdef Py_ssize_t prescan_misses  # bulk-copy scans that failed in a row
     cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
-    cdef char* recursion_floor      # thread, and its recursion floor, read
-    cdef bint stack_floor_known     # when first needed
+    cdef char* recursion_floor      # thread, and the bounds of the recursive
+    cdef char* recursion_ceiling    # tuple copy, read when first needed
+    cdef bint stack_floor_known
+    cdef int tuple_levels           # tuple_copy_nested() calls in progress
 
     def __dealloc__(self):
         gc_resume(self)
@@ -132,9 +134,14 @@ cdef int check_signals(Session s) except -1:
 
 # -- the C stack ------------------------------------------------------------------
 
+cdef enum:
+    # Levels of the recursive tuple copy at most; deeper tuples go to frames.
+    TUPLE_LEVELS_MAX = 1000
+
+
 cdef inline void read_stack_floors(Session s) noexcept:
     if not s.stack_floor_known:
-        s.stack_floor = fc_thread_stack_floor(&s.recursion_floor)
+        s.stack_floor = fc_thread_stack_floor(&s.recursion_floor, &s.recursion_ceiling)
         s.stack_floor_known = True
 
 
@@ -149,7 +156,7 @@ cdef inline bint may_recurse_into_tuple(Session s) noexcept:
     """With the native memo, is there room on the C stack for one more
     level of the recursive tuple copy (tuple_copy_nested)?  When not, the
     tuple goes to the walk's frames."""
-    if s.memo_mode != MEMO_NATIVE:
+    if s.memo_mode != MEMO_NATIVE or s.tuple_levels >= TUPLE_LEVELS_MAX:
         return False
     read_stack_floors(s)
-    return fc_stack_above(s.recursion_floor)
+    return fc_stack_within(s.recursion_floor, s.recursion_ceiling)

@@ -501,7 +501,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 continue
             if (r == ROUTE_WALK and child_kind == K_TUPLE
                     and may_recurse_into_tuple(s)):
-                handoff = tuple_copy_nested(s, child)
+                handoff = tuple_copy_nested(s, child, paused_here)
                 release(s, child)
                 child = NULL
                 frame_accept(s, &frames[top], handoff)

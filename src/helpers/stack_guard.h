@@ -37,10 +37,14 @@
 #endif
 
 /* Nested tuples are copied by recursion (list_copy.pxi) only while the
-   stack is above its middle: below, they go to the walk's frames, so that
-   the lower half is left for hooks, whatever the nesting. */
+   stack is in its upper half (and within the thread's stack as looked up:
+   not on a stack of its own that some runtime switched to): below, they go
+   to the walk's frames, so that the lower half is left for hooks, whatever
+   the nesting.  No recursion on a stack whose upper half would reach into
+   the hooks' margin. */
 static FC_THREAD_LOCAL char *fc_stack_floor = NULL;   /* NULL: unknown */
-static FC_THREAD_LOCAL char *fc_recursion_floor = NULL;   /* NULL: unknown */
+static FC_THREAD_LOCAL char *fc_recursion_floor = NULL;   /* NULL: none */
+static FC_THREAD_LOCAL char *fc_recursion_ceiling = NULL;
 static FC_THREAD_LOCAL int fc_stack_looked_up = 0;
 
 static void fc_stack_lookup(void)
@@ -79,29 +83,33 @@ static void fc_stack_lookup(void)
         margin = FC_STACK_MARGIN_MAX;
     if (low != NULL && size > margin) {
         fc_stack_floor = low + margin;
-        fc_recursion_floor = low + size / 2;
+        if (size / 2 > margin) {
+            fc_recursion_floor = low + size / 2;
+            fc_recursion_ceiling = low + size;
+        }
     }
     fc_stack_looked_up = 1;
 }
 
 /* The lowest safe stack address of this thread, NULL if unknown, and in
-   *recursion_floor the lowest for the recursive tuple copy.  Reading a
-   thread-local from a shared library is a function call, so a deepcopy()
-   call reads them at most once, when first needed, and keeps them (in its
-   Session). */
-static inline char *fc_thread_stack_floor(char **recursion_floor)
+   *recursion_floor and *recursion_ceiling the range of the recursive tuple
+   copy (NULL: no recursion).  Reading a thread-local from a shared library
+   is a function call, so a deepcopy() call reads them at most once, when
+   first needed, and keeps them (in its Session). */
+static inline char *fc_thread_stack_floor(char **recursion_floor, char **recursion_ceiling)
 {
     if (!fc_stack_looked_up)
         fc_stack_lookup();
     *recursion_floor = fc_recursion_floor;
+    *recursion_ceiling = fc_recursion_ceiling;
     return fc_stack_floor;
 }
 
-/* Is the stack above floor here (never if floor is NULL: unknown)? */
-static inline int fc_stack_above(const char *floor)
+/* Is the stack between floor and ceiling here (never if floor is NULL)? */
+static inline int fc_stack_within(const char *floor, const char *ceiling)
 {
     char here;
-    return floor != NULL && &here > floor;
+    return floor != NULL && &here > floor && &here < ceiling;
 }
 
 /* 0, or -1 with RecursionError set when the C stack is nearly exhausted
