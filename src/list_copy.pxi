@@ -203,7 +203,7 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t, bint in_paused_walk) ex
             s.steps += 1
             if s.steps >= SIGNAL_CHECK_STEPS:
                 check_signals(s)
-            if not s.gc_paused and s.work >= GC_PAUSE_AFTER:
+            if not s.gc_paused and pause_is_due(s):
                 # As the walk does: a large copy pauses the GC (again, after
                 # a hook or a signal handler lifted the pause).
                 paused_here = gc_pause(s) or paused_here

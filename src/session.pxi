@@ -61,6 +61,13 @@ cdef enum:
     GC_PAUSE_AFTER = 256
 
 
+cdef inline bint pause_is_due(Session s) noexcept:
+    """Is the copy large enough for the walk (or the recursive tuple copy)
+    to pause the GC?  Not with a memo that is not a dict: reading it runs
+    Python code at every item."""
+    return s.work >= GC_PAUSE_AFTER and (s.memo_mode == MEMO_NATIVE or s.memo_is_dict)
+
+
 cdef inline bint gc_pause(Session s) noexcept:
     """Pause the GC if it is enabled; True if this call paused it."""
     if s.gc_paused or not PyGC_IsEnabled():

@@ -463,10 +463,8 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             if paused_here:
                 if not s.gc_paused:
                     gc_pause(s)     # resumed for Python code: pause again
-            elif s.work >= GC_PAUSE_AFTER and (s.memo_mode == MEMO_NATIVE or s.memo_is_dict):
-                # A large copy: pause from here on.  (Not with a memo that
-                # is not a dict: reading it runs Python code at every item.)
-                paused_here = gc_pause(s)
+            elif pause_is_due(s):
+                paused_here = gc_pause(s)   # a large copy: pause from here on
             s.steps += 1
             if s.steps >= SIGNAL_CHECK_STEPS:
                 check_signals(s)
