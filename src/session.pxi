@@ -134,9 +134,18 @@ cdef enum:
 cdef int check_signals(Session s) except -1:
     """Run pending signal handlers (a KeyboardInterrupt propagates from
     here and unwinds the walk)."""
+    cdef bint was_paused = s.gc_paused
     s.steps = 0
     python_may_run(s)
-    return PyErr_CheckSignals()
+    PyErr_CheckSignals()
+    # Paused again at once: resumed, the GC would start a collection at the
+    # copy's next allocation (everything allocated during the pause counts
+    # towards it), every SIGNAL_CHECK_STEPS steps.  No allocation happens
+    # between the two when no handler ran; a gc.disable() a handler made is
+    # kept (gc_pause leaves a disabled GC alone).
+    if was_paused:
+        gc_pause(s)
+    return 0
 
 
 # -- the C stack ------------------------------------------------------------------
