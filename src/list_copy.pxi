@@ -205,7 +205,8 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t, bint in_paused_walk) ex
                 check_signals(s)
             if not s.gc_paused and pause_is_due(s):
                 # As the walk does: a large copy pauses the GC (again, after
-                # a hook or a signal handler lifted the pause).
+                # a hook lifted the pause; check_signals pauses it again
+                # itself).
                 paused_here = gc_pause(s) or paused_here
             if Py_TYPE(item) == T_TUPLE and may_recurse_into_tuple(s):
                 found = memo_native_get(s, item)
