@@ -2,18 +2,12 @@ import pytest
 
 import fastcopy
 
-from .impls import _core, _pure
+from .impls import IMPLS, _core
 from .subprocess_helpers import FAULT_STATS
 
+
 # Every test that takes `impl` runs against the compiled core and the
-# pure-Python twin, in the same process.
-IMPLS = [
-    pytest.param(_core, id="core",
-                 marks=pytest.mark.skipif(_core is None, reason="extension not built")),
-    pytest.param(_pure, id="pure"),
-]
-
-
+# pure-Python twin, in the same process (FASTCOPY_TEST_IMPL picks one).
 @pytest.fixture(params=IMPLS)
 def impl(request):
     return request.param

@@ -13,7 +13,7 @@ force after the copy returns."""
 
 import pytest
 
-from .impls import _core
+from .impls import IMPL_NAMES, _core
 from .subprocess_helpers import attack_result, count, run_attack
 
 pytestmark = pytest.mark.skipif(_core is None, reason="the compiled core is not built")
@@ -32,7 +32,7 @@ def test_finalizer_mutates_during_copy(scenario, container):
     assert stats["attacks"] == 4
 
 
-@pytest.mark.parametrize("impl_name", ["core", "pure"])
+@pytest.mark.parametrize("impl_name", IMPL_NAMES)
 @pytest.mark.parametrize("program_enabled", [True, False], ids=["gc_on", "gc_off"])
 def test_finalizers_see_and_keep_the_programs_gc_state(impl_name, program_enabled):
     stats = attack_result(run_attack("gc_state", impl_name, program_enabled))

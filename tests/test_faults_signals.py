@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from .impls import _core
+from .impls import IMPL_NAMES
 from .subprocess_helpers import IS_DEBUG_BUILD, attack_result, count, run_attack
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer") or sys.platform == "win32",
@@ -22,15 +22,8 @@ BOUND = 0.2         # seconds from the signal to the KeyboardInterrupt
 REPEATS = 4 if IS_DEBUG_BUILD else 2
 LEAK_TOLERANCE = 10
 
-IMPLS = [
-    pytest.param("core", marks=[
-        pytest.mark.skipif(_core is None, reason="the compiled core is not built")]),
-    pytest.param("pure"),
-]
-
-
 @pytest.mark.parametrize("shape", ["lists", "tuples"])
-@pytest.mark.parametrize("impl_name", IMPLS)
+@pytest.mark.parametrize("impl_name", IMPL_NAMES)
 def test_keyboard_interrupt_arrives_during_a_long_copy(impl_name, shape):
     stats = attack_result(run_attack("signal_interrupt", impl_name, BOUND, REPEATS, shape,
                                      timeout=300))

@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from .impls import _core
+from .impls import IMPL_NAMES, _core
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,12 +30,6 @@ def run_child(code, impl_name, env=None):
     assert proc.returncode == 0, "child exited with %d\n%s%s" % (
         proc.returncode, proc.stdout, proc.stderr)
     return proc.stdout.strip()
-
-
-IMPL_NAMES = [
-    pytest.param("core", marks=pytest.mark.skipif(_core is None, reason="extension not built")),
-    "pure",
-]
 
 
 # -- a key's __eq__ runs while the core looks for "__deepcopy__" --------------
