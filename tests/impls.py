@@ -32,10 +32,15 @@ AVAILABLE = [impl for _, impl in _BY_NAME if impl is not None]
 
 _NOT_BUILT = pytest.mark.skipif(_core is None, reason="the compiled core is not built")
 
-IMPL_NAMES = [pytest.param(name, id=name, marks=[_NOT_BUILT] if name == "core" else [])
-              for name, _ in _BY_NAME]
+
+def _param(value, name):
+    """A parameter named after the implementation; skipped if it is the
+    core and the core is not built."""
+    return pytest.param(value, id=name, marks=[_NOT_BUILT] if name == "core" else [])
+
+
+IMPL_NAMES = [_param(name, name) for name, _ in _BY_NAME]
 """Implementation names, for tests that run them in a child process."""
 
-IMPLS = [pytest.param(impl, id=name, marks=[_NOT_BUILT] if name == "core" else [])
-         for name, impl in _BY_NAME]
+IMPLS = [_param(impl, name) for name, impl in _BY_NAME]
 """The implementations themselves, for the `impl` fixture."""
