@@ -14,6 +14,9 @@ ACCEPTED = {
     "FASTCOPY_PURE": ("", "0", "1"),
     # "1": an ImportError instead of a fall-back to the pure-Python twin.
     "FASTCOPY_REQUIRE_COMPILED": ("", "0", "1"),
+    # "1": an interpreter refused the compiled core (another one of the
+    # process loaded it) loads a private copy of it (_private_core.py).
+    "FASTCOPY_SUBINTERPRETER_CORE": ("", "0", "1"),
     # Read at interpreter start-up (fastcopy-autopatch.pth, _autopatch.py):
     # "1" patches copy.deepcopy, "copy" and "all" copy.copy as well,
     # "verify" (or verify=FRACTION, verify=raise) turns verify mode on;
@@ -75,7 +78,10 @@ def no_core_message(exc, package_dir):
             "interpreter of this process (a subinterpreter, or the main one) "
             "imported it first, or this interpreter has its own GIL.  Other "
             "interpreters use the pure-Python mode; the copies are the same.")
-        lines.append("Set FASTCOPY_PURE=1 in such interpreters to choose it "
+        lines.append("Set FASTCOPY_SUBINTERPRETER_CORE=1 to give each such "
+                     "interpreter a private copy of the compiled core (about "
+                     "0.3 MB each, kept until the process exits), or "
+                     "FASTCOPY_PURE=1 in them to choose the pure-Python mode "
                      "without this warning.")
         return " ".join(lines)
     others = [name for name in _listdir(package_dir)
@@ -101,6 +107,22 @@ def no_core_message(exc, package_dir):
     lines.append("Set FASTCOPY_PURE=1 to choose the pure-Python mode without "
                  "this warning, or FASTCOPY_REQUIRE_COMPILED=1 to make it an error.")
     return " ".join(lines)
+
+
+def private_core_wanted(exc):
+    """Should a private copy of the core be loaded, `exc` being why the
+    shared one was not?"""
+    return _interpreter_refused(exc) and read("FASTCOPY_SUBINTERPRETER_CORE") == "1"
+
+
+def no_private_core_message(exc, private_exc):
+    """Why neither the shared core (`exc`) nor a private copy of it
+    (`private_exc`) could be loaded in this interpreter."""
+    return ("fastcopy: the compiled core could not be imported (%s: %s), and "
+            "FASTCOPY_SUBINTERPRETER_CORE=1 could not load a private copy of it "
+            "(%s: %s), so fastcopy runs in its pure-Python mode, at about the "
+            "speed of the copy module; the copies are the same."
+            % (type(exc).__name__, exc, type(private_exc).__name__, private_exc))
 
 
 def _interpreter_refused(exc):

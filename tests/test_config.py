@@ -184,6 +184,7 @@ def test_documented_values():
     assert _config.ACCEPTED == {
         "FASTCOPY_PURE": ("", "0", "1"),
         "FASTCOPY_REQUIRE_COMPILED": ("", "0", "1"),
+        "FASTCOPY_SUBINTERPRETER_CORE": ("", "0", "1"),
         "FASTCOPY_AUTOPATCH": ("", "0", "1", "copy", "all", "verify", "verify=raise",
                                "verify=warn"),
     }

@@ -1,21 +1,16 @@
-"""Fault injection, 5: subinterpreters (3.12+: _xxsubinterpreters,
-_interpreters, and concurrent.interpreters on 3.14+).  The main
+"""Fault injection, 5: subinterpreters (_xxsubinterpreters, _interpreters,
+and concurrent.interpreters on 3.14+).  The main
 interpreter and new subinterpreters each import fastcopy and deep-copy a
 graph with a cycle, in a child process (tests/fault_children.py's
 subinterpreters()); each reports which implementation it got
 (fastcopy.__compiled__) and fastcopy's warnings."""
-
-import sys
 
 import pytest
 
 from .impls import _core
 from .subprocess_helpers import attack_result, count, run_attack
 
-pytestmark = [
-    pytest.mark.skipif(sys.version_info < (3, 12), reason="subinterpreter API from 3.12"),
-    pytest.mark.skipif(_core is None, reason="the compiled core is not built"),
-]
+pytestmark = pytest.mark.skipif(_core is None, reason="the compiled core is not built")
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +36,39 @@ def test_every_interpreter_gets_the_core_or_a_warning_saying_why(reports):
         text = " ".join(r["warnings"])
         assert "subinterpreter" in text and "another Python" not in text, (
             "%s: the pure twin, with a warning that does not say why: %s" % (r["name"], text))
+
+
+@pytest.fixture(scope="module")
+def private_reports(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("private")
+    temporary = directory / "tmp"
+    temporary.mkdir()
+    stats = attack_result(run_attack("subinterpreters", str(directory), timeout=120,
+                                     env={"FASTCOPY_SUBINTERPRETER_CORE": "1",
+                                          "TMPDIR": str(temporary)}))
+    count("interpreters", len(stats["interpreters"]))
+    # Each copy's file is deleted once it is loaded.
+    assert list(temporary.iterdir()) == []
+    return stats["interpreters"]
+
+
+def test_every_interpreter_can_have_a_private_core(private_reports):
+    """FASTCOPY_SUBINTERPRETER_CORE=1: every interpreter refused the shared
+    core - own-GIL ones included - loads a private copy of it, silently,
+    and copies as the stdlib does."""
+    assert len(private_reports) >= 3, private_reports
+    for r in private_reports:
+        assert r["compiled"] and not r["warnings"] and r["equal"], r
+
+
+
+def test_a_private_core_that_cannot_load_is_named_in_the_warning(tmp_path):
+    """Where no private copy can be loaded (here: a folder without a core),
+    load() raises ImportError, and the warning names both failures."""
+    from fastcopy import _config, _private_core
+    with pytest.raises(ImportError, match="no compiled core"):
+        _private_core.load(str(tmp_path))
+    refused = ImportError("Interpreter change detected")
+    message = _config.no_private_core_message(refused, OSError("no space left"))
+    assert "Interpreter change detected" in message and "no space left" in message
+    assert "FASTCOPY_SUBINTERPRETER_CORE=1 could not load" in message
