@@ -35,7 +35,16 @@ cdef inline object deepcopy_call(object x, object memo):
     if type(memo) is dict and is_hot_atomic(Py_TYPE(<PyObject*>x)) and \
             fc_dict_probe_address(<PyObject*>memo, <PyObject*>x, &found) == 0:
         return x                    # (3.10-3.13) no memo entry for it: step 3
-    return deep_any(mapping_session(memo), x)
+    return deepcopy_with_memo(x, memo)
+
+
+cdef object deepcopy_with_memo(object x, object memo):
+    """deepcopy(x, memo) for a caller's memo, in a session of its own."""
+    cdef Session s = mapping_session(memo)
+    try:
+        return deep_any(s, x)
+    finally:
+        session_end(s)
 
 
 cdef enum:
@@ -78,11 +87,14 @@ cdef object deepcopy_fresh(object x):
         if y is not _nil:
             return y
     s = native_session()
-    if route_unknown(tp, &kind) == ROUTE_WALK:
-        if scanned:
-            return steal(walk(s, p, kind, True, NULL, True))
-        return steal(walk(s, p, kind, True))
-    return deep_other(s, x)
+    try:
+        if route_unknown(tp, &kind) == ROUTE_WALK:
+            if scanned:
+                return steal(walk(s, p, kind, True, NULL, True))
+            return steal(walk(s, p, kind, True))
+        return deep_other(s, x)
+    finally:
+        session_end(s)
 
 
 # -- small trees of containers ------------------------------------------------

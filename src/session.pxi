@@ -30,11 +30,11 @@ cdef class Session:
     cdef bint stack_floor_known
     cdef int tuple_levels           # tuple_copy_nested() calls in progress
 
-    def __dealloc__(self):
-        gc_resume(self)
-        table_clear(&self.table)
 
-
+# A session is made by deepcopy_fresh() and deepcopy_with_memo() (entry.pxi)
+# only, which end it with session_end() in a finally clause.  (Not left to a
+# __dealloc__: Cython saves and restores the exception state around one,
+# which every call with a session would pay for.)
 cdef inline Session native_session():
     return Session.__new__(Session)
 
@@ -45,6 +45,15 @@ cdef inline Session mapping_session(object memo):
     s.memo = memo
     s.memo_is_dict = type(memo) is dict
     return s
+
+
+cdef inline void session_end(Session s) noexcept:
+    """Resume the GC if the session paused it, and release the native memo
+    (its decrefs may run Python code: a finally clause has saved any
+    exception in flight)."""
+    gc_resume(s)
+    if s.table.entries != NULL:
+        table_clear(&s.table)
 
 
 # -- the pause of the cyclic GC ------------------------------------------------
