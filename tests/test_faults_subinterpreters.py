@@ -1,9 +1,11 @@
 """Fault injection, 5: subinterpreters (_xxsubinterpreters, _interpreters,
-and concurrent.interpreters on 3.14+).  The main
-interpreter and new subinterpreters each import fastcopy and deep-copy a
-graph with a cycle, in a child process (tests/fault_children.py's
-subinterpreters()); each reports which implementation it got
-(fastcopy.__compiled__) and fastcopy's warnings."""
+and concurrent.interpreters on 3.14+).  The main interpreter and new
+subinterpreters each import fastcopy and deep-copy a graph with a cycle, in
+a child process (tests/fault_children.py's subinterpreters()); each reports
+which implementation it got (fastcopy.__compiled__) and fastcopy's
+warnings."""
+
+import os
 
 import pytest
 
@@ -11,6 +13,9 @@ from .impls import _core
 from .subprocess_helpers import attack_result, count, run_attack
 
 pytestmark = pytest.mark.skipif(_core is None, reason="the compiled core is not built")
+
+# FASTCOPY_SUBINTERPRETER_CORE=1 loads private copies on POSIX systems only.
+posix_only = pytest.mark.skipif(os.name != "posix", reason="private copies need POSIX")
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +57,7 @@ def private_reports(tmp_path_factory):
     return stats["interpreters"]
 
 
+@posix_only
 def test_every_interpreter_can_have_a_private_core(private_reports):
     """FASTCOPY_SUBINTERPRETER_CORE=1: every interpreter refused the shared
     core - own-GIL ones included - loads a private copy of it, silently,
@@ -62,6 +68,7 @@ def test_every_interpreter_can_have_a_private_core(private_reports):
 
 
 
+@posix_only
 def test_a_private_core_that_cannot_load_is_named_in_the_warning(tmp_path):
     """Where no private copy can be loaded (here: a folder without a core),
     load() raises ImportError, and the warning names both failures."""
