@@ -460,3 +460,35 @@ def test_hook_chains_go_as_deep_as_the_stdlibs(impl, cls):
     stdlib_depth = _max_depth(copy.deepcopy, cls)
     _HookNode.deepcopy = impl.deepcopy
     impl.deepcopy(_chain(cls, stdlib_depth))      # no RecursionError
+
+
+@pytest.mark.skipif(impls._core is None, reason="extension not built")
+def test_hook_chains_at_a_raised_recursion_limit_raise_never_crash():
+    """With sys.setrecursionlimit(200_000), a 40,000-deep chain of
+    __deepcopy__ hooks goes deeper than a C extension can follow (CPython's
+    C stack or C recursion limit): the compiled core raises RecursionError,
+    in a child process so that a crash would be reported as one."""
+    from .subprocess_helpers import PACKAGE_ROOT, run_python
+    result = run_python("""
+        import sys
+        sys.setrecursionlimit(200_000)
+        from fastcopy import _core
+
+        class Hook:
+            def __init__(self, nxt):
+                self.next = nxt
+
+            def __deepcopy__(self, memo):
+                return Hook(_core.deepcopy(self.next, memo))
+
+        x = None
+        for _ in range(40_000):
+            x = Hook(x)
+        try:
+            _core.deepcopy(x)
+            print("copied")
+        except RecursionError:
+            print("RecursionError")
+        """, args=("-X", "faulthandler"), cwd=PACKAGE_ROOT, pythonpath=[PACKAGE_ROOT])
+    assert result.returncode == 0, result.report()
+    assert result.stdout.split() in (["copied"], ["RecursionError"]), result.report()
