@@ -80,7 +80,7 @@ def no_core_message(exc, package_dir):
             "interpreters use the pure-Python mode; the copies are the same.")
         lines.append("Set FASTCOPY_SUBINTERPRETER_CORE=1 to give each such "
                      "interpreter a private copy of the compiled core (about "
-                     "0.3 MB each, kept until the process exits), or "
+                     "0.5 MB each, kept until the process exits), or "
                      "FASTCOPY_PURE=1 in them to choose the pure-Python mode "
                      "without this warning.")
         return " ".join(lines)

@@ -9,7 +9,7 @@ globals: copied to a temporary file and loaded from there, the core belongs
 to the interpreter that loaded it, whatever its GIL.  The file is deleted as
 soon as it is loaded (the mapping stays), and the library stays loaded until
 the process exits - CPython never unloads extension modules - which is the
-price: about the size of the core's file per interpreter that loads one.
+price: about 0.5 MB per interpreter that loads one.
 
 Imported only on that path, never at start-up.
 """
