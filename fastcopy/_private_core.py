@@ -64,7 +64,12 @@ def _load_allowing_own_gil(spec):
         from _imp import _override_multi_interp_extensions_check as override
     except ImportError:
         override = None             # before 3.12: no such check
-    previous = override(-1) if override is not None else None
+    previous = None
+    if override is not None:
+        try:
+            previous = override(-1)
+        except RuntimeError:
+            override = None         # the main interpreter: it has no such check
     try:
         module = module_from_spec(spec)
         sys.modules[NAME] = module

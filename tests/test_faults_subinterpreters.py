@@ -79,3 +79,39 @@ def test_a_private_core_that_cannot_load_is_named_in_the_warning(tmp_path):
     message = _config.no_private_core_message(refused, OSError("no space left"))
     assert "Interpreter change detected" in message and "no space left" in message
     assert "FASTCOPY_SUBINTERPRETER_CORE=1 could not load" in message
+
+
+
+@posix_only
+def test_the_main_interpreter_can_come_second():
+    """With FASTCOPY_SUBINTERPRETER_CORE=1, a main interpreter that imports
+    fastcopy after a shared-GIL subinterpreter took the shared core loads a
+    private copy (CPython's extension check, switched off for own-GIL
+    interpreters, cannot be switched in the main one).  In a child process
+    that has not imported fastcopy."""
+    from .subprocess_helpers import PACKAGE_ROOT, run_python
+    result = run_python("""
+        import sys, warnings
+        try:
+            import _interpreters as module      # 3.13+
+            interp = module.create(module.new_config("legacy"))
+        except ImportError:
+            import _xxsubinterpreters as module
+            interp = (module.create(isolated=False) if sys.version_info >= (3, 12)
+                      else module.create())
+        code = "import fastcopy; assert fastcopy.__compiled__"
+        run = getattr(module, "exec", None) or module.run_string
+        assert run(interp, code) is None
+        module.destroy(interp)
+        assert "fastcopy" not in sys.modules
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            import fastcopy
+        x = [1]
+        x.append(x)
+        y = fastcopy.deepcopy(x)
+        print(fastcopy.__compiled__, y[1] is y)
+        """, args=("-X", "faulthandler"), env={"FASTCOPY_SUBINTERPRETER_CORE": "1"},
+        cwd=PACKAGE_ROOT, pythonpath=[PACKAGE_ROOT])
+    assert result.returncode == 0, result.report()
+    assert result.stdout.split() == ["True", "True"], result.report()
