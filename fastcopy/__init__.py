@@ -36,7 +36,6 @@ else:
         __compiled__ = True
     except ImportError as exc:
         __compiled__ = False
-        _core_import_error = "%s: %s" % (type(exc).__name__, exc)
         _package_dir = _os.path.dirname(_os.path.abspath(__file__))
         if _config.private_core_wanted(exc):
             # This interpreter was refused the core another one loaded.
@@ -45,12 +44,12 @@ else:
                 _core = _private_core.load(_package_dir)
                 copy, deepcopy = _core.copy, _core.deepcopy
                 __compiled__ = True
-                _core_import_error = None
             except (ImportError, OSError) as private_exc:
                 _message = _config.no_private_core_message(exc, private_exc)
         else:
             _message = _config.no_core_message(exc, _package_dir)
         if not __compiled__:
+            _core_import_error = "%s: %s" % (type(exc).__name__, exc)
             if _config.read("FASTCOPY_REQUIRE_COMPILED") == "1":
                 raise ImportError(_message + " (FASTCOPY_REQUIRE_COMPILED=1)") from exc
             _warnings.warn(_message, RuntimeWarning, stacklevel=2)

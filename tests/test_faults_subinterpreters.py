@@ -18,12 +18,17 @@ pytestmark = pytest.mark.skipif(_core is None, reason="the compiled core is not 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="private copies need POSIX")
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("interpreters")
-    stats = attack_result(run_attack("subinterpreters", str(directory), timeout=120))
+def _interpreter_reports(directory, env=None):
+    """What each interpreter of tests/fault_children.py's subinterpreters()
+    got, run in a child process with env."""
+    stats = attack_result(run_attack("subinterpreters", str(directory), timeout=120, env=env))
     count("interpreters", len(stats["interpreters"]))
     return stats["interpreters"]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return _interpreter_reports(tmp_path_factory.mktemp("interpreters"))
 
 
 def test_the_copy_works_in_every_interpreter(reports):
@@ -48,13 +53,11 @@ def private_reports(tmp_path_factory):
     directory = tmp_path_factory.mktemp("private")
     temporary = directory / "tmp"
     temporary.mkdir()
-    stats = attack_result(run_attack("subinterpreters", str(directory), timeout=120,
-                                     env={"FASTCOPY_SUBINTERPRETER_CORE": "1",
-                                          "TMPDIR": str(temporary)}))
-    count("interpreters", len(stats["interpreters"]))
+    found = _interpreter_reports(directory, {"FASTCOPY_SUBINTERPRETER_CORE": "1",
+                                             "TMPDIR": str(temporary)})
     # Each copy's file is deleted once it is loaded.
     assert list(temporary.iterdir()) == []
-    return stats["interpreters"]
+    return found
 
 
 @posix_only
@@ -65,7 +68,6 @@ def test_every_interpreter_can_have_a_private_core(private_reports):
     assert len(private_reports) >= 3, private_reports
     for r in private_reports:
         assert r["compiled"] and not r["warnings"] and r["equal"], r
-
 
 
 @posix_only
@@ -79,7 +81,6 @@ def test_a_private_core_that_cannot_load_is_named_in_the_warning(tmp_path):
     message = _config.no_private_core_message(refused, OSError("no space left"))
     assert "Interpreter change detected" in message and "no space left" in message
     assert "FASTCOPY_SUBINTERPRETER_CORE=1 could not load" in message
-
 
 
 @posix_only
