@@ -120,6 +120,9 @@ cdef extern from "fastcopy_helpers.h":
     PyObject* fc_list_with_capacity(Py_ssize_t n) except NULL
     bint FC_SET_TABLE_WALK
     int fc_dict_probe_address(PyObject* d, const void* address, PyObject** value)
+    int fc_dict_find_address(PyObject* d, const void* address, PyObject** value,
+                             Py_ssize_t* position, PyObject** key)
+    PyObject* fc_dict_entry_value(PyObject* d, Py_ssize_t position, PyObject* key)
     ctypedef struct fc_address_probe:
         pass
     void fc_address_probe_init(fc_address_probe* p, PyObject* d)

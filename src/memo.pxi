@@ -358,9 +358,10 @@ cdef int memo_keep_alive(Session s, PyObject* x) except -1:
     if s.memo_mode == MEMO_NATIVE:
         return 0
     cdef PyObject* holder
-    if s.memo_is_dict and fc_dict_probe_address(<PyObject*>s.memo, <PyObject*>s.memo,
-                                                &holder) == 1 and Py_TYPE(holder) == T_LIST:
-        return PyList_Append(holder, x)     # the usual case, found without id(memo)
+    if s.memo_is_dict:
+        holder = keep_alive_list(s)
+        if holder != NULL and Py_TYPE(holder) == T_LIST:
+            return PyList_Append(holder, x)     # the usual case, found without id(memo)
     memo = s.memo
     if s.keep_alive_key is None:
         s.keep_alive_key = id(memo)
@@ -383,6 +384,30 @@ cdef int memo_keep_alive(Session s, PyObject* x) except -1:
         return 0
     found.append(<object>x)
     return 0
+
+
+cdef inline PyObject* keep_alive_list(Session s) noexcept:
+    """memo[id(memo)] (borrowed) for a dict memo, found without making
+    id(memo), or NULL if it cannot be told so.  The entry found is noted:
+    the next call reads it back from the same place, its key held by the
+    session, with no probe (hooks copying their __dict__ keep many objects
+    alive, each through this)."""
+    cdef PyObject* holder
+    cdef PyObject* key
+    cdef Py_ssize_t position
+    if s.keep_alive_spot != 0:
+        holder = fc_dict_entry_value(<PyObject*>s.memo, s.keep_alive_spot - 1,
+                                     <PyObject*>s.keep_alive_key)
+        if holder != NULL:
+            return holder
+    if fc_dict_find_address(<PyObject*>s.memo, <PyObject*>s.memo, &holder,
+                            &position, &key) != 1:
+        return NULL
+    # The key is an int equal to id(memo): held from here on, as the
+    # session's id(memo).
+    s.keep_alive_key = <object>key
+    s.keep_alive_spot = position + 1
+    return holder
 
 
 cdef inline int memo_record_copy(Session s, PyObject* x, PyObject* y) except -1:

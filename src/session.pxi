@@ -16,7 +16,9 @@ cdef class Session:
     cdef MemoTable table
     cdef object memo
     cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
-    cdef object keep_alive_key  # id(memo), made once
+    cdef object keep_alive_key  # id(memo): made once, or the dict's own key
+    # 1 + where memo[id(memo)] was found in a dict memo's entries, or 0
+    cdef Py_ssize_t keep_alive_spot
     cdef PyObject* last_id_of   # the address last turned into an id() int
     cdef object last_id         # ...and that int (mapping memos only)
 

@@ -1311,6 +1311,47 @@ def test_dict_memo_left_as_the_stdlib_leaves_it(impl, shape):
     assert _memo_layout(ours) == _memo_layout(reference)
 
 
+class _ChangesKeepAlive:
+    """A hook that changes the memo's keep-alive entry, memo[id(memo)], in
+    the middle of a copy that keeps objects alive before and after it."""
+
+    def __init__(self, change):
+        self.change = change
+
+    def __deepcopy__(self, memo):
+        key = id(memo)
+        if self.change == "replaced":
+            memo[key] = ["replacement"]
+        elif self.change == "dropped":
+            del memo[key]
+        elif self.change == "moved":
+            memo[key] = memo.pop(key)       # the same list, now the last entry
+        elif self.change == "table rebuilt":
+            for i in range(1, 200):
+                memo[-i] = i                # (no id() is negative)
+        return "hooked"
+
+
+@pytest.mark.parametrize("change", ["replaced", "dropped", "moved", "table rebuilt"])
+def test_keep_alive_entry_changed_by_a_hook(impl, change):
+    # The core remembers where it found memo[id(memo)]; a hook may replace,
+    # delete or move that entry, or make the dict rebuild its table: every
+    # object kept alive afterwards must go where the stdlib puts it.
+    seen = []
+
+    class Spy:
+        def __deepcopy__(self, memo):
+            seen.append(_memo_layout(memo))
+            return "spied"
+
+    x = [[1], {"a": [2]}, ([3],), _ChangesKeepAlive(change), [4], {"b": [5]}, [[6]], Spy()]
+    ours, reference = {}, {}
+    assert impl.deepcopy(x, ours) == copy.deepcopy(x, reference)
+    assert _memo_layout(ours) == _memo_layout(reference)
+    ours_seen, reference_seen = seen
+    assert ours_seen == reference_seen
+
+
 class _RebindsContainerEntry:
     """A hook that replaces (or drops) the memo entry of the list holding it,
     recorded when the list's copy began."""

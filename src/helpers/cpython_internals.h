@@ -15,6 +15,8 @@
  * fc_dict_surely_lacks_str PyDictKeysObject.dk_kind       3.11-3.15, GIL  scan with PyDict_Next
  * fc_dict_probe_address    PyDictKeysObject indices and   3.10-3.15, GIL  "can't tell": a lookup
  *                          entries, the probe sequence                    with the int id(x)
+ * fc_dict_find_address,    the same, and an entry's       3.10-3.15, GIL  "can't tell": a probe
+ * fc_dict_entry_value      position (dk_nentries)
  * fc_set_next_key          PySetObject table (public      all, GIL        PyObject_GetIter
  *                          struct), dummy hash -1
  * fc_class_lookup          _PyType_Lookup()               GIL builds      FC_CLASS_LOOKUP 0: getattr
@@ -413,8 +415,20 @@ static inline Py_ssize_t fc_probe_index(const fc_address_probe *p, size_t i)
     }
 }
 
+static inline int fc_address_probe_find_at(const fc_address_probe *p, const void *address,
+                                           PyObject **value, Py_ssize_t *position);
+
 static inline int fc_address_probe_find(const fc_address_probe *p, const void *address,
                                         PyObject **value)
+{
+    Py_ssize_t position;
+    return fc_address_probe_find_at(p, address, value, &position);
+}
+
+/* fc_address_probe_find() that also tells where a found entry is: its
+   position in the table's entries (for fc_dict_entry_value). */
+static inline int fc_address_probe_find_at(const fc_address_probe *p, const void *address,
+                                           PyObject **value, Py_ssize_t *position)
 {
     /* An int's hash is its value modulo FC_HASH_MODULUS (2**61 - 1 on
        64-bit builds, above any user-space address: no division there). */
@@ -442,6 +456,7 @@ static inline int fc_address_probe_find(const fc_address_probe *p, const void *a
             }
             if (found == address) {
                 *value = p->entries[ix].value;
+                *position = ix;
                 return 1;
             }
         }
@@ -455,6 +470,41 @@ static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObje
     fc_address_probe p;
     fc_address_probe_init(&p, d);
     return fc_address_probe_find(&p, address, value);
+}
+
+/* fc_dict_probe_address() that also tells where a found entry is, and its
+   key (borrowed). */
+static inline int fc_dict_find_address(PyObject *d, const void *address, PyObject **value,
+                                       Py_ssize_t *position, PyObject **key)
+{
+    fc_address_probe p;
+    int found;
+    fc_address_probe_init(&p, d);
+    found = fc_address_probe_find_at(&p, address, value, position);
+    if (found == 1)
+        *key = p.entries[*position].key;
+    return found;
+}
+
+/* The value (borrowed) of the entry at `position` of the dict's entries if
+   that entry's key is the object `key`, else NULL (also where the layout is
+   not mirrored).  The caller holds a reference to key: no other object can
+   have its address, so an entry with that key is the dict's one entry for
+   it, wherever the table has been rebuilt or changed since the position was
+   found.  Reads no key's value and runs no code. */
+static inline PyObject *fc_dict_entry_value(PyObject *d, Py_ssize_t position, PyObject *key)
+{
+#if defined(FC_DICT_LAYOUT)
+    fc_address_probe p;
+    fc_address_probe_init(&p, d);
+    if (p.indices == NULL || position < 0
+            || position >= ((fc_dict_keys *)((PyDictObject *)d)->ma_keys)->dk_nentries)
+        return NULL;
+    return p.entries[position].key == key ? p.entries[position].value : NULL;
+#else
+    (void)d; (void)position; (void)key;
+    return NULL;
+#endif
 }
 
 
