@@ -415,18 +415,8 @@ static inline Py_ssize_t fc_probe_index(const fc_address_probe *p, size_t i)
     }
 }
 
-static inline int fc_address_probe_find_at(const fc_address_probe *p, const void *address,
-                                           PyObject **value, Py_ssize_t *position);
-
-static inline int fc_address_probe_find(const fc_address_probe *p, const void *address,
-                                        PyObject **value)
-{
-    Py_ssize_t position;
-    return fc_address_probe_find_at(p, address, value, &position);
-}
-
-/* fc_address_probe_find() that also tells where a found entry is: its
-   position in the table's entries (for fc_dict_entry_value). */
+/* The find: also tells where a found entry is, its position in the
+   table's entries (for fc_dict_entry_value). */
 static inline int fc_address_probe_find_at(const fc_address_probe *p, const void *address,
                                            PyObject **value, Py_ssize_t *position)
 {
@@ -463,6 +453,13 @@ static inline int fc_address_probe_find_at(const fc_address_probe *p, const void
         perturb >>= FC_PERTURB_SHIFT;
         i = (i * 5 + perturb + 1) & p->mask;
     }
+}
+
+static inline int fc_address_probe_find(const fc_address_probe *p, const void *address,
+                                        PyObject **value)
+{
+    Py_ssize_t position;
+    return fc_address_probe_find_at(p, address, value, &position);
 }
 
 static inline int fc_dict_probe_address(PyObject *d, const void *address, PyObject **value)
