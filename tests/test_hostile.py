@@ -375,6 +375,28 @@ class ListRebinder(_Hook):
         return "rebound"
 
 
+class MemoPlanter(_Hook):
+    """Records a copy in the memo for an object met later in the copy."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __deepcopy__(self, memo):
+        memo[id(self.target)] = ["planted"]
+        return "planted"
+
+
+def _planted_in_list():
+    shared = [9]
+    return [[MemoPlanter(shared)], shared, {"k": shared}]
+
+
+def _planted_in_dict():
+    key = "".join(["later", "-key"])     # (not interned: only the dict holds it)
+    shared = [9]
+    return {"a": {"b": [MemoPlanter(key), MemoPlanter(shared)]}, key: shared, "s": shared}
+
+
 def _list_with(hook_cls, *args):
     x = [1, [2]]
     x.append(hook_cls(x, *args))
@@ -385,6 +407,22 @@ def _list_with(hook_cls, *args):
 def _dict_with(hook_cls, *args):
     x = {"a": [1], "victim": 2}
     x["hook"] = hook_cls(x, *args)
+    x["z"] = [3]
+    return x
+
+
+def _list_with_nested(hook_cls, *args):
+    """The hook two containers below the list it changes."""
+    x = [1, [2]]
+    x[1].append({"h": hook_cls(x, *args)})
+    x.extend([[3], 4])
+    return x
+
+
+def _dict_with_nested(hook_cls, *args):
+    """The hook two containers below the dict it changes."""
+    x = {"a": [1], "victim": 2}
+    x["child"] = {"inner": [hook_cls(x, *args)]}
     x["z"] = [3]
     return x
 
@@ -400,6 +438,16 @@ MUTATING = {
     "dict_rebind": lambda: _dict_with(DictRebinder),
     "nested_list_clear": lambda: [[0, _list_with(Clearer)], _list_with(Appender)],
     "tuple_holding_mutator": lambda: (lambda x: (x, [x]))(_list_with(Clearer)),
+    # The hook is met in a list or dict nested in the container it changes.
+    "nested_hook_list_append": lambda: _list_with_nested(Appender),
+    "nested_hook_list_clear": lambda: _list_with_nested(Clearer),
+    "nested_hook_list_rebind": lambda: _list_with_nested(ListRebinder),
+    "nested_hook_dict_resize": lambda: _dict_with_nested(DictResizer),
+    "nested_hook_dict_pop_later": lambda: _dict_with_nested(DictPopper, "z"),
+    "nested_hook_dict_swap_keys": lambda: _dict_with_nested(DictSwapper),
+    "nested_hook_dict_rebind": lambda: _dict_with_nested(DictRebinder),
+    "memo_planted_in_list": _planted_in_list,
+    "memo_planted_in_dict": _planted_in_dict,
 }
 
 
