@@ -392,37 +392,33 @@ def _planted_in_list():
 
 
 def _planted_in_dict():
-    key = "".join(["later", "-key"])     # (not interned: only the dict holds it)
+    key = "later-key"
     shared = [9]
     return {"a": {"b": [MemoPlanter(key), MemoPlanter(shared)]}, key: shared, "s": shared}
 
 
-def _list_with(hook_cls, *args):
+def _list_with(hook_cls, *args, nested=False):
+    """A list holding a hook that changes it; nested: the hook two
+    containers below the list."""
     x = [1, [2]]
-    x.append(hook_cls(x, *args))
+    hook = hook_cls(x, *args)
+    if nested:
+        x[1].append({"h": hook})
+    else:
+        x.append(hook)
     x.extend([[3], 4])
     return x
 
 
-def _dict_with(hook_cls, *args):
+def _dict_with(hook_cls, *args, nested=False):
+    """A dict holding a hook that changes it; nested: the hook two
+    containers below the dict."""
     x = {"a": [1], "victim": 2}
-    x["hook"] = hook_cls(x, *args)
-    x["z"] = [3]
-    return x
-
-
-def _list_with_nested(hook_cls, *args):
-    """The hook two containers below the list it changes."""
-    x = [1, [2]]
-    x[1].append({"h": hook_cls(x, *args)})
-    x.extend([[3], 4])
-    return x
-
-
-def _dict_with_nested(hook_cls, *args):
-    """The hook two containers below the dict it changes."""
-    x = {"a": [1], "victim": 2}
-    x["child"] = {"inner": [hook_cls(x, *args)]}
+    hook = hook_cls(x, *args)
+    if nested:
+        x["child"] = {"inner": [hook]}
+    else:
+        x["hook"] = hook
     x["z"] = [3]
     return x
 
@@ -439,13 +435,13 @@ MUTATING = {
     "nested_list_clear": lambda: [[0, _list_with(Clearer)], _list_with(Appender)],
     "tuple_holding_mutator": lambda: (lambda x: (x, [x]))(_list_with(Clearer)),
     # The hook is met in a list or dict nested in the container it changes.
-    "nested_hook_list_append": lambda: _list_with_nested(Appender),
-    "nested_hook_list_clear": lambda: _list_with_nested(Clearer),
-    "nested_hook_list_rebind": lambda: _list_with_nested(ListRebinder),
-    "nested_hook_dict_resize": lambda: _dict_with_nested(DictResizer),
-    "nested_hook_dict_pop_later": lambda: _dict_with_nested(DictPopper, "z"),
-    "nested_hook_dict_swap_keys": lambda: _dict_with_nested(DictSwapper),
-    "nested_hook_dict_rebind": lambda: _dict_with_nested(DictRebinder),
+    "nested_hook_list_append": lambda: _list_with(Appender, nested=True),
+    "nested_hook_list_clear": lambda: _list_with(Clearer, nested=True),
+    "nested_hook_list_rebind": lambda: _list_with(ListRebinder, nested=True),
+    "nested_hook_dict_resize": lambda: _dict_with(DictResizer, nested=True),
+    "nested_hook_dict_pop_later": lambda: _dict_with(DictPopper, "z", nested=True),
+    "nested_hook_dict_swap_keys": lambda: _dict_with(DictSwapper, nested=True),
+    "nested_hook_dict_rebind": lambda: _dict_with(DictRebinder, nested=True),
     "memo_planted_in_list": _planted_in_list,
     "memo_planted_in_dict": _planted_in_dict,
 }
