@@ -71,21 +71,8 @@ cdef int dict_advance(Session s, Frame* f, PyObject** child) except -1:
             return dict_hand_out_value(f, k, v, child, PH_VALUE, False, False)
         found = known_or_bulk(s, f, v, &y)
         if found == MUST_COPY:
-            if not recurse_into_child(s, f):
-                return dict_hand_out_value(f, k, v, child, PH_VALUE_KEY_OWN, True,
-                                           f.child_scanned)
-            # As if handed out: the frame holds the key meanwhile.
-            dict_hold_key(f, k, PH_VALUE_KEY_OWN)
-            y = container_copy_nested(s, v, f.child_scanned)
-            if not loop_goes_on(s):
-                # (dict_accept has the key copied next, through the walk.)
-                dict_accept(s, f, y)
-                return ADVANCE_YIELD
-            k = f.key
-            f.key = NULL
-            f.phase = PH_NEXT
-            dict_store_stealing(s, f.dst, k, y)
-            continue
+            return dict_hand_out_value(f, k, v, child, PH_VALUE_KEY_OWN, True,
+                                       f.child_scanned)
         if native_hash(k):
             # Hashing and comparing k run no code, and f.dst (new) has no
             # equal key whose old value an insertion would release.
@@ -169,15 +156,10 @@ cdef inline int dict_hand_out_value(Frame* f, PyObject* k, PyObject* v, PyObject
                                     int phase, bint checked, bint scanned) noexcept:
     """Hand out an item's value; the frame holds its key meanwhile (a hook
     may remove the item from the dict)."""
-    dict_hold_key(f, k, phase)
-    return hand_out(f, v, child, checked, scanned)
-
-
-cdef inline void dict_hold_key(Frame* f, PyObject* k, int phase) noexcept:
-    """While an item's value is copied: the frame holds its key."""
     incref(k)
     f.key = k
     f.phase = phase
+    return hand_out(f, v, child, checked, scanned)
 
 
 cdef int dict_accept(Session s, Frame* f, PyObject* y) except -1:

@@ -117,7 +117,7 @@ cdef object deep_any_other(Session s, object x):
     if r == ROUTE_KNOWN:
         return steal(y)
     if r == ROUTE_WALK:
-        if kind == K_TUPLE and may_recurse(s):
+        if kind == K_TUPLE and may_recurse_into_tuple(s):
             return steal(tuple_copy_nested(s, p, False))
         if s.memo_mode == MEMO_NATIVE and bulk_candidate(p):
             if bulk_worth_trying(s, p) and bulk_copy(s, p, &y):

@@ -55,13 +55,7 @@ cdef int list_advance(Session s, Frame* f, PyObject** child) except -1:
         f.pos += 1
         found = known_or_bulk(s, f, item, &y)
         if found == MUST_COPY:
-            if not recurse_into_child(s, f):
-                return hand_out(f, item, child, True, f.child_scanned)
-            fc_list_append_steal(f.dst, container_copy_nested(s, item, f.child_scanned))
-            if not loop_goes_on(s):
-                return ADVANCE_YIELD
-            n = PyList_GET_SIZE(f.src)      # (code may have run: re-read)
-            continue
+            return hand_out(f, item, child, True, f.child_scanned)
         incref(y)
         fc_list_append_steal(f.dst, y)
         if found == BULK_COPIED and signals_due(s):
@@ -177,7 +171,7 @@ cdef PyObject* tuple_done(Session s, PyObject* src, PyObject* dst, bint last) ex
 # while they are copied: a tuple the walk meets with the native memo is
 # copied by tuple_copy_nested(), which recurses into the tuples among its
 # items.  It stops recursing in the lower half of the thread's C stack
-# (may_recurse; stack_guard.h) and beyond NESTED_LEVELS_MAX levels
+# (may_recurse_into_tuple; stack_guard.h) and beyond TUPLE_LEVELS_MAX levels
 # (an exception raised at the bottom carries a traceback entry per level),
 # and hands those tuples, like any other item, to deep_any(), which walks
 # them with frames: the nesting depth stays bounded by memory, not by the C
@@ -202,7 +196,7 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t, bint in_paused_walk) ex
     cdef object copied
     cdef bint paused_here = False
     s.work += 1
-    s.nested_levels += 1
+    s.tuple_levels += 1
     try:
         for i in range(PyTuple_GET_SIZE(t)):
             item = PyTuple_GET_ITEM(t, i)
@@ -214,7 +208,7 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t, bint in_paused_walk) ex
                 # a hook lifted the pause; check_signals pauses it again
                 # itself).
                 paused_here = gc_pause(s) or paused_here
-            if Py_TYPE(item) == T_TUPLE and may_recurse(s):
+            if Py_TYPE(item) == T_TUPLE and may_recurse_into_tuple(s):
                 found = memo_native_get(s, item)
                 if found != NULL:
                     incref(found)
@@ -229,7 +223,7 @@ cdef PyObject* tuple_copy_nested(Session s, PyObject* t, bint in_paused_walk) ex
             tuple_put(&dst, t, i, y)
         return tuple_done(s, t, dst, False)
     finally:
-        s.nested_levels -= 1
+        s.tuple_levels -= 1
         if dst != NULL:
             release(s, dst)         # (tuple_done took a reference of its own)
         if paused_here and not in_paused_walk:

@@ -28,10 +28,9 @@ cdef class Session:
     cdef Py_ssize_t prescan_misses  # bulk-copy scans that failed in a row
     cdef const char* stack_floor    # fc_thread_stack_floor() of the calling
     cdef char* recursion_floor      # thread, and the bounds of the recursive
-    cdef char* recursion_ceiling    # copies, read when first needed
+    cdef char* recursion_ceiling    # tuple copy, read when first needed
     cdef bint stack_floor_known
-    cdef int nested_levels          # tuple_copy_nested() and
-                                    # container_copy_nested() calls in progress
+    cdef int tuple_levels           # tuple_copy_nested() calls in progress
 
 
 # A session is made by deepcopy_fresh() and deepcopy_with_memo() (entry.pxi)
@@ -163,8 +162,8 @@ cdef int check_signals(Session s) except -1:
 # -- the C stack ------------------------------------------------------------------
 
 cdef enum:
-    # Levels of the recursive copies at most; deeper containers go to frames.
-    NESTED_LEVELS_MAX = 1000
+    # Levels of the recursive tuple copy at most; deeper tuples go to frames.
+    TUPLE_LEVELS_MAX = 1000
 
 
 cdef inline void read_stack_floors(Session s) noexcept:
@@ -180,11 +179,11 @@ cdef inline int enter_hook_level(Session s) except -1:
     return fc_check_stack(s.stack_floor)
 
 
-cdef inline bint may_recurse(Session s) noexcept:
+cdef inline bint may_recurse_into_tuple(Session s) noexcept:
     """With the native memo, is there room on the C stack for one more
-    level of the recursive copies (tuple_copy_nested, container_copy_nested)?
-    When not, the container goes to the walk's frames."""
-    if s.memo_mode != MEMO_NATIVE or s.nested_levels >= NESTED_LEVELS_MAX:
+    level of the recursive tuple copy (tuple_copy_nested)?  When not, the
+    tuple goes to the walk's frames."""
+    if s.memo_mode != MEMO_NATIVE or s.tuple_levels >= TUPLE_LEVELS_MAX:
         return False
     read_stack_floors(s)
     return fc_stack_within(s.recursion_floor, s.recursion_ceiling)

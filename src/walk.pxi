@@ -9,9 +9,8 @@
 # frozendict in dict_copy.pxi.  This file holds the frame, the functions that
 # pick the kind's, and the stack machine.
 #
-# With the native memo, nested containers are copied by recursion while the
-# C stack has room: a tuple the walk meets (tuple_copy_nested, list_copy.pxi),
-# a list or dict that a list or dict meets (container_copy_nested, below).
+# A tuple met with the native memo is copied by recursion instead, while the
+# C stack has room (tuple_copy_nested, list_copy.pxi).
 #
 # A kind's advance copies the items that need no work - with the native memo,
 # those dispatch.pxi's known_native() answers - in a tight loop, and stops at
@@ -429,15 +428,12 @@ cdef PyObject* finish_recorded_after(Session s, PyObject* src, PyObject* y,
 # -- the stack machine --------------------------------------------------------
 
 cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
-                    PyObject* into=NULL, bint scanned=False,
-                    bint nested=False) except NULL:
+                    PyObject* into=NULL, bint scanned=False) except NULL:
     """Deep-copy the container root (of the given kind, not in the memo).
 
     top_level: root is the object passed to deepcopy() and the session ends
-    with this walk.  into, scanned: see frame_open.  nested: a walk started
-    by container_copy_nested(), which leaves a pause of the GC it makes to
-    the session.  A new reference to NotImplemented if root is an instance
-    that needs the general path.
+    with this walk.  into, scanned: see frame_open.  A new reference to
+    NotImplemented if root is an instance that needs the general path.
     """
     cdef Frame inline_frames[INLINE_FRAMES]
     cdef Frame* frames = inline_frames
@@ -502,7 +498,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                 frame_accept(s, &frames[top], handoff)
                 continue
             if (r == ROUTE_WALK and child_kind == K_TUPLE
-                    and may_recurse(s)):
+                    and may_recurse_into_tuple(s)):
                 handoff = tuple_copy_nested(s, child, paused_here)
                 release(s, child)
                 child = NULL
@@ -557,7 +553,7 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
             child = NULL
             frame_accept(s, &frames[top], handoff)
     finally:
-        if paused_here and not nested:
+        if paused_here:
             gc_resume(s)
         if not done:
             xrelease(s, child)
@@ -572,52 +568,3 @@ cdef PyObject* walk(Session s, PyObject* root, int kind, bint top_level,
                     and frames[i].value == NULL, "a frame was not cleared"
         if frames != inline_frames:
             free(frames)
-
-
-# -- lists and dicts inside a copy: by recursion while the C stack has room --
-#
-# Handing an item out to the walk and taking its copy back (the item routed
-# again, a frame pushed, popped and accepted) costs more than the copy of a
-# small container itself.  So with the native memo the item loops of list
-# and dict frames copy a list or dict item on the spot, by a walk of its own
-# (container_copy_nested), as far down as may_recurse() allows - the levels
-# and the C stack room are shared with tuple_copy_nested().  Deeper
-# containers are handed out as before, and the walk copies them with
-# frames: the nesting depth stays bounded by memory.  (A walk, rather than a
-# loop of its own over the kinds' functions: the walk is where the item
-# loops are inlined; called from a second place they are not, and every
-# copy pays for the calls.)
-#
-# Code may run during the nested copy (hooks, finalizers, signal handlers):
-# the item loop re-reads its container afterwards, as it does each time the
-# walk calls it, and returns to its caller (ADVANCE_YIELD) if a hook turned
-# the memo into a dict.  A nested walk leaves a pause of the GC it makes to
-# the session (lifted before Python code runs, and when the session ends):
-# resumed on return, the GC would collect at the next allocation, which is
-# usually the next nested copy's.
-
-cdef inline bint recurse_into_child(Session s, Frame* f) noexcept:
-    """For an item that known_or_bulk() found must be copied: is it a list
-    or a dict (the bulk copy was considered: f.child_scanned), to be copied
-    by container_copy_nested()?"""
-    return f.child_scanned and may_recurse(s)
-
-
-cdef inline bint loop_goes_on(Session s) noexcept:
-    """After a nested copy: may an item loop go on?  Not if a hook turned
-    the memo into a dict."""
-    return s.memo_mode == MEMO_NATIVE
-
-
-cdef PyObject* container_copy_nested(Session s, PyObject* src, bint scanned) except NULL:
-    """The deep copy (a new reference) of the list or dict src, which is not
-    in the (native) memo, by a walk of its own.  scanned: see frame_open.
-
-    src may be borrowed from a container that code run meanwhile changes:
-    the walk holds it from the start."""
-    s.nested_levels += 1
-    try:
-        return walk(s, src, K_LIST if Py_TYPE(src) == T_LIST else K_DICT, False,
-                    NULL, scanned, True)
-    finally:
-        s.nested_levels -= 1
