@@ -5,10 +5,12 @@
 DIR holds a `fastcopy` package whose compiled core was built with
 -fprofile-generate.  This copies every data shape of fastcopy._shapes (the
 ones the benchmarks time) with it - plain, with a caller's memo, and
-shallow - so that the compiler learns which paths are hot and lays them out
-together.  It does not time anything.
+shallow, and through `copy.deepcopy` patched - so that the compiler learns
+which paths are hot and lays them out together.  It does not time anything.
 """
 
+import array
+import copy
 import sys
 
 # The largest shapes are copied at a tenth of the rounds: the profile needs
@@ -38,6 +40,28 @@ def tuples_holding_containers():
     return [[(i, ("s", [i])) for i in range(500)], deep, ({"k": (1, [2])}, ([3], (4,)))]
 
 
+class DictHook:
+    """Copies itself as many libraries do: its __dict__ through
+    copy.deepcopy with the memo it was handed."""
+
+    def __init__(self, i):
+        self.name = "h%d" % i
+        self.values = [i, i + 1]
+        self.options = {"a": [1, 2], "b": {"c": i}}
+
+    def __deepcopy__(self, memo):
+        new = DictHook.__new__(DictHook)
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
+
+def hook_data():
+    """Hooks that hand the memo on (run patched, they re-enter the core with
+    the copy's dict memo) and a __deepcopy__ written in C (array.array)."""
+    return [[DictHook(i) for i in range(50)], [array.array("i", [i, i]) for i in range(50)],
+            {"hooks": [DictHook(0), DictHook(1)], "arrays": (array.array("d", [1.0]),)}]
+
+
 def main(package_dir):
     sys.path.insert(0, package_dir)
     import fastcopy
@@ -46,7 +70,7 @@ def main(package_dir):
         raise SystemExit("pgo_workload: the compiled core did not load")
     data = [(factory(), any(b in name for b in BIG))
             for name, (_category, factory) in sorted(CASES.items())]
-    data += [(x, False) for x in tuples_holding_containers()]
+    data += [(x, False) for x in tuples_holding_containers() + hook_data()]
     for round_ in range(10):
         for x, big in data:
             if big and round_ != 0:
@@ -58,6 +82,19 @@ def main(package_dir):
         for x in SMALL:
             fastcopy.deepcopy(x)
             fastcopy.copy(x)
+    # Patched: the patched entry, and every hook's copy.deepcopy(x, memo)
+    # handled by the core (unpatched, those calls run the stdlib's code).
+    fastcopy.patch()
+    try:
+        for _ in range(5):
+            for x, big in data:
+                if not big:
+                    copy.deepcopy(x)
+        for _ in range(100):
+            for x in SMALL:
+                copy.deepcopy(x)
+    finally:
+        fastcopy.unpatch()
 
 
 if __name__ == "__main__":
