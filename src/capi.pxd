@@ -95,6 +95,7 @@ cdef extern from "fastcopy_helpers.h":
     int fc_check_stack(const char* floor) except -1
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
+    void* fc_spare_slot_exchange(void* p) noexcept
     int fc_watch_dispatch_tables(PyObject* dicts, int rules_dicts) except -1
     uint64_t fc_dispatch_epoch()
     uint64_t fc_rules_epoch()

@@ -27,6 +27,7 @@
 #include "helpers/stack_guard.h"         /* recursion limit, C stack floor */
 #include "helpers/dispatch_watch.h"      /* the dispatch-table epoch */
 #include "helpers/type_slots.h"          /* type-slot checks, address hash */
+#include "helpers/spare_slot.h"          /* the memo storage kept between calls */
 #include "helpers/bulk_copy.h"           /* GC-off whole-container copies */
 #include "helpers/entry.h"               /* built-in entry points, patched vectorcall */
 

@@ -22,7 +22,7 @@
 # The table's storage comes from the C allocator (like any C library's
 # private buffers); tracemalloc does not see it, RSS does.
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 
 cdef struct MemoEntry:
@@ -140,6 +140,8 @@ cdef int entries_reserve(MemoTable* t) except -1:
         return 0
     if t.used >= MAX_ENTRIES:
         raise MemoryError("too many objects in one deepcopy() call")
+    if t.entries == t.small and spare_take(t):
+        return 0
     capacity = 4 * t.capacity if t.capacity < 65536 else 2 * t.capacity
     if t.entries == t.small:
         grown = <MemoEntry*>malloc(capacity * sizeof(MemoEntry))
@@ -190,6 +192,7 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
     cdef Py_ssize_t i = 0
     cdef uint64_t h = 0
     cdef PyObject* old
+    cdef bint indexed = t.index != NULL
     cdef MemoEntry* e = table_find(t, key, &h, &i)
     if e != NULL:
         # An existing entry is replaced (the stdlib records some copies twice).
@@ -199,6 +202,9 @@ cdef int table_set(MemoTable* t, PyObject* key, PyObject* value) except -1:
         decref(old)
         return 0
     entries_append(t, key, value)
+    if not indexed:
+        # (No probe was made; the append may have taken the spare index.)
+        return index_appended(t, fc_address_hash(key), -1)
     return index_appended(t, h, i)
 
 
@@ -209,21 +215,119 @@ cdef inline int table_add_new(MemoTable* t, PyObject* key, PyObject* value) exce
 
 
 cdef void table_clear(MemoTable* t) noexcept:
-    """Drop every entry and the storage.  Safe to call twice."""
+    """Drop every entry; the storage becomes the spare (or is freed).  Safe
+    to call twice."""
     cdef MemoEntry* entries = t.entries
     cdef Py_ssize_t used = t.used
+    cdef Py_ssize_t capacity = t.capacity
+    cdef IndexSlot* index = t.index
+    cdef int bits = t.bits
     cdef Py_ssize_t i
-    # Detach first: a decref below may run arbitrary code (a __del__).
-    free(t.index)
+    # Detach first: a decref below may run arbitrary code (a __del__, which
+    # may copy, and take or leave a spare meanwhile).
     t.index = NULL
     t.entries = NULL
     t.used = 0
     t.capacity = 0
+    if index != NULL:
+        index_empty(index, bits, entries, used)     # (reads only addresses)
     for i in range(used):
         decref(entries[i].key)
         decref(entries[i].value)
-    if entries != t.small:
+    if entries != t.small and entries != NULL:
+        spare_leave(entries, capacity, index, bits)
+    else:
+        free(index)
+
+
+# -- the spare storage ------------------------------------------------------
+#
+# A copy of more than SMALL_MEMO objects allocates the entries and grows the
+# index step by step (64, 256, 1024... slots, each rebuilt from the entries);
+# copying data of the same size again would do all that again.  The storage
+# of the last such copy is kept instead, its index emptied, in a slot
+# shared by the process (one exchange to take or leave it, see
+# spare_slot.h), and the next copy that outgrows SMALL_MEMO starts with it.
+# Storage larger than the caps is freed as before.
+
+cdef struct SpareStorage:
+    MemoEntry* entries
+    Py_ssize_t capacity
+    IndexSlot* index            # all slots free
+    int bits
+
+cdef enum:
+    SPARE_MAX_CAPACITY = 1 << 14    # entries: 256 KiB
+    SPARE_MAX_BITS = 15             # index slots: 256 KiB
+
+
+cdef void index_empty(IndexSlot* index, int bits, MemoEntry* entries, Py_ssize_t used) noexcept:
+    """Free every slot of an index over these entries: each entry's own
+    slot when the index is mostly free already, else the whole index."""
+    cdef Py_ssize_t size = <Py_ssize_t>1 << bits
+    cdef Py_ssize_t mask = size - 1
+    cdef Py_ssize_t i, j, probes
+    cdef uint64_t h
+    cdef IndexSlot mine
+    if 8 * used < size:
+        for i in range(used):
+            h = fc_address_hash(entries[i].key)
+            mine = index_slot(h, i)
+            j = <Py_ssize_t>(h >> (64 - bits))
+            probes = 0
+            while index[j] != mine and probes < size:
+                j = (j + 1) & mask
+                probes += 1
+            if probes == size:
+                break               # not indexed (a failed growth): clear all
+            index[j] = 0
+        else:
+            return
+    memset(index, 0, size * sizeof(IndexSlot))
+
+
+cdef void spare_leave(MemoEntry* entries, Py_ssize_t capacity, IndexSlot* index, int bits) noexcept:
+    """Keep this storage (an index emptied by index_empty, or NULL) as the
+    spare, or free it."""
+    cdef SpareStorage* spare = NULL
+    if index != NULL and capacity <= SPARE_MAX_CAPACITY and bits <= SPARE_MAX_BITS:
+        spare = <SpareStorage*>malloc(sizeof(SpareStorage))
+    if spare == NULL:
+        free(index)
         free(entries)
+        return
+    spare.entries = entries
+    spare.capacity = capacity
+    spare.index = index
+    spare.bits = bits
+    spare_free(<SpareStorage*>fc_spare_slot_exchange(spare))    # the one it replaces
+
+
+cdef void spare_free(SpareStorage* spare) noexcept:
+    if spare != NULL:
+        free(spare.index)
+        free(spare.entries)
+        free(spare)
+
+
+cdef bint spare_take(MemoTable* t) noexcept:
+    """For a table outgrowing `small`: move to the spare storage, if there
+    is one, with the entries so far indexed.  False if there is none."""
+    cdef SpareStorage* spare = <SpareStorage*>fc_spare_slot_exchange(NULL)
+    cdef Py_ssize_t i
+    cdef uint64_t h
+    if spare == NULL:
+        return False
+    memcpy(spare.entries, t.small, t.used * sizeof(MemoEntry))
+    t.entries = spare.entries
+    t.capacity = spare.capacity
+    t.index = spare.index
+    t.bits = spare.bits
+    free(spare)
+    for i in range(t.used):
+        h = fc_address_hash(t.entries[i].key)
+        t.index[index_free_slot(t.index, t.bits, h)] = index_slot(h, i)
+    return True
 
 
 # -- the memo API -----------------------------------------------------------

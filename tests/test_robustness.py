@@ -19,7 +19,7 @@ import weakref
 import pytest
 
 from . import impls
-from .compare import MAPPINGS, reachable
+from .compare import MAPPINGS, compare_deep, reachable
 from .corpus import CASES, FROZENDICT
 
 SOAK = int(os.environ.get("FASTCOPY_SOAK", "100"))
@@ -276,6 +276,41 @@ def test_concurrent_copies_do_not_share_memo_state(impl):
     for t in threads:
         t.join()
     assert results == {k: True for k in range(8)}
+
+
+@pytest.mark.parametrize("sizes", [(9, 1000, 9, 30_000, 50), (5000, 12, 200, 5000)])
+def test_copies_in_a_row_keep_their_own_sharing(impl, sizes):
+    """Copies one after another, of graphs of very different sizes (a copy
+    may start with the memo storage an earlier one left behind): each keeps
+    the sharing and the cycle of its own original, as the stdlib's does."""
+    for n in sizes:
+        shared = [[i] for i in range(n)]
+        data = [shared, shared[::-1], {"all": shared}]
+        data.append(data)
+        compare_deep(data, impl.deepcopy(data), copy.deepcopy(data))
+
+
+def test_copy_made_while_a_copy_releases_its_memo(impl):
+    """Temporaries of a copy (items of a reduce value) die as the copy ends
+    and releases its memo; a __del__ that copies then gets a right result."""
+    results = []
+
+    class Temp:
+        def __del__(self):
+            shared = [[i] for i in range(100)]
+            y = impl.deepcopy([shared, shared])
+            results.append(y[0] is y[1] and y[0] == shared and y[0] is not shared)
+
+    class Holder:
+        def __reduce__(self):
+            return (list, ([Temp() for _ in range(20)],))
+
+    y = impl.deepcopy([Holder(), [[i] for i in range(50)]])
+    assert len(y[0]) == 20 and y[1] == [[i] for i in range(50)]
+    assert len(results) == 20       # the originals, released with the memo
+    del y
+    gc.collect()
+    assert len(results) == 40 and all(results)
 
 
 # -- reference counts and retention ----------------------------------------------
