@@ -112,16 +112,21 @@ cdef inline Py_ssize_t index_free_slot(IndexSlot* index, int bits, uint64_t h) n
     return i
 
 
+cdef void index_fill(IndexSlot* index, int bits, MemoEntry* entries, Py_ssize_t used) noexcept:
+    """Index these entries in an index with every slot free."""
+    cdef Py_ssize_t i
+    cdef uint64_t h
+    for i in range(used):
+        h = fc_address_hash(entries[i].key)
+        index[index_free_slot(index, bits, h)] = index_slot(h, i)
+
+
 cdef int index_build(MemoTable* t, int bits) except -1:
     """(Re)build the hash index over the entries with 1 << bits slots."""
     cdef IndexSlot* index = <IndexSlot*>calloc(<size_t>1 << bits, sizeof(IndexSlot))
     if index == NULL:
         raise MemoryError()
-    cdef Py_ssize_t i
-    cdef uint64_t h
-    for i in range(t.used):
-        h = fc_address_hash(t.entries[i].key)
-        index[index_free_slot(index, bits, h)] = index_slot(h, i)
+    index_fill(index, bits, t.entries, t.used)
     free(t.index)
     t.index = index
     t.bits = bits
@@ -314,8 +319,6 @@ cdef bint spare_take(MemoTable* t) noexcept:
     """For a table outgrowing `small`: move to the spare storage, if there
     is one, with the entries so far indexed.  False if there is none."""
     cdef SpareStorage* spare = <SpareStorage*>fc_spare_slot_exchange(NULL)
-    cdef Py_ssize_t i
-    cdef uint64_t h
     if spare == NULL:
         return False
     memcpy(spare.entries, t.small, t.used * sizeof(MemoEntry))
@@ -324,9 +327,7 @@ cdef bint spare_take(MemoTable* t) noexcept:
     t.index = spare.index
     t.bits = spare.bits
     free(spare)
-    for i in range(t.used):
-        h = fc_address_hash(t.entries[i].key)
-        t.index[index_free_slot(t.index, t.bits, h)] = index_slot(h, i)
+    index_fill(t.index, t.bits, t.entries, t.used)
     return True
 
 
