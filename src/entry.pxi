@@ -20,6 +20,7 @@ cdef object copy_entry = None
 cdef inline object deepcopy_call(object x, object memo):
     """deepcopy(x, memo), arguments parsed."""
     cdef PyObject* found
+    cdef PyTypeObject* tp
     if not copy_rules_intact():
         return stdlib_deepcopy(x, memo)
     if memo is None:
@@ -32,9 +33,16 @@ cdef inline object deepcopy_call(object x, object memo):
         return deepcopy_fresh(x)
     if ATOMIC_BEFORE_MEMO and is_deep_atomic(Py_TYPE(<PyObject*>x)):
         return x                    # step 1 (3.14+), before a session is made
-    if type(memo) is dict and is_hot_atomic(Py_TYPE(<PyObject*>x)) and \
-            fc_dict_probe_address(<PyObject*>memo, <PyObject*>x, &found) == 0:
-        return x                    # (3.10-3.13) no memo entry for it: step 3
+    if type(memo) is dict:
+        tp = Py_TYPE(<PyObject*>x)
+        if is_hot_atomic(tp) and fc_dict_probe_address(<PyObject*>memo, <PyObject*>x,
+                                                       &found) == 0:
+            return x                # (3.10-3.13) no memo entry for it: step 3
+        if tp == T_LIST or tp == T_DICT or tp == T_TUPLE:
+            # The small containers that hooks hand on with their memo.
+            y = small_tree_copy_mapped(<PyObject*>x, memo)
+            if y is not _nil:
+                return y
     return deepcopy_with_memo(x, memo)
 
 
@@ -105,6 +113,12 @@ cdef object deepcopy_fresh(object x):
 # without a session: every container is looked at first, then the copies are
 # made children first (a container met twice is copied once).  Nothing is
 # recorded: the memo would be thrown away unseen, since no hook runs.
+#
+# deepcopy(x, memo) with a dict memo - what a hook does with the __dict__ or
+# the items it copies - takes the same path for such trees of lists, dicts,
+# tuples and the hot atoms (no sets: their reduce value is recorded too),
+# none of which the memo maps; the memo is then filled afterwards exactly as
+# the stdlib fills it while it copies (small_tree_copy_mapped).
 
 cdef enum:
     SMALL_MAX_ITEMS = 16    # per container
@@ -121,6 +135,8 @@ cdef struct SmallTree:
     PyObject* copies[SMALL_MAX_NODES]   # owned, made by small_build()
     bint leaf[SMALL_MAX_NODES]          # no container in it: its items are
                                         # all their own copies
+    PyObject* memo                      # the caller's dict memo, or NULL,
+    const fc_address_probe* memo_probe  # and its probe
 
 
 cdef inline bint small_container(PyTypeObject* tp) noexcept:
@@ -136,10 +152,22 @@ cdef inline Py_ssize_t small_find(SmallTree* t, PyObject* o) noexcept:
     return -1
 
 
+cdef inline bint small_atom(SmallTree* t, PyObject* o) except -1:
+    """Is o an item that is its own copy, with nothing recorded?  With a
+    dict memo: a hot atom that the memo does not map (3.10-3.13 look it up
+    first)."""
+    cdef PyObject* found
+    if t.memo == NULL:
+        return own_copy(o)
+    if not is_hot_atomic(Py_TYPE(o)):
+        return False
+    return ATOMIC_BEFORE_MEMO or fc_address_probe_find(t.memo_probe, o, &found) == 0
+
+
 cdef inline bint small_item(SmallTree* t, PyObject* o, int depth, bint* leaf) except -1:
     """Can o, an item of a container at this depth, be copied here?
     (*leaf cleared if o is a container.)"""
-    if own_copy(o):
+    if small_atom(t, o):
         return True
     leaf[0] = False
     if not small_container(Py_TYPE(o)):
@@ -161,11 +189,17 @@ cdef bint small_scan(SmallTree* t, PyObject* x, int depth) except -1:
     cdef PyObject* key
     cdef PyObject* item
     cdef bint leaf = True
+    if t.memo != NULL:
+        # Neither a set nor in the memo (a lookup that runs no code), nor the
+        # memo itself (which grows while the stdlib copies it).
+        if (tp == T_SET or tp == T_FROZENSET or x == t.memo
+                or fc_address_probe_find(t.memo_probe, x, &item) != 0):
+            return False
     if tp == T_DICT:
         if PyDict_GET_SIZE(x) > SMALL_MAX_ITEMS:
             return False
         while PyDict_Next(x, &pos, &key, &item):
-            if not (own_copy(key) and native_hash(key)
+            if not (small_atom(t, key) and native_hash(key)
                     and small_item(t, item, depth, &leaf)):
                 return False
     elif tp == T_LIST or tp == T_TUPLE:
@@ -257,6 +291,7 @@ cdef object small_tree_copy(PyObject* x):
     cdef Py_ssize_t j
     cdef bint gc_was_enabled
     t.n = 0
+    t.memo = NULL
     if not small_scan(&t, x, 0):
         return _nil
     # With the GC held off no finalizer runs either: nothing can change
@@ -266,6 +301,136 @@ cdef object small_tree_copy(PyObject* x):
         while i < t.n:
             t.copies[i] = small_build(&t, i)
             i += 1
+        return <object>t.copies[t.n - 1]    # the root's (a reference of its own)
+    finally:
+        if gc_was_enabled:
+            PyGC_Enable()
+        for j in range(i):
+            decref(t.copies[j])
+
+
+# What the stdlib does to the memo while it copies a tree, in order: a list
+# or dict is recorded when its copy is made, before its items are copied
+# (memo[id(x)] = y); when its copy is done, it is kept alive (appended to
+# memo[id(memo)], made at the first one).  A tuple is recorded and kept
+# alive when done, if its copy is a new tuple.
+cdef enum:
+    SMALL_ENTER = 0
+    SMALL_DONE = 1
+
+
+cdef struct SmallPlan:
+    int n
+    int node[2 * SMALL_MAX_NODES]
+    int step[2 * SMALL_MAX_NODES]       # SMALL_ENTER or SMALL_DONE
+    bint visited[SMALL_MAX_NODES]
+
+
+cdef int small_plan(SmallTree* t, SmallPlan* plan, Py_ssize_t node) except -1:
+    """The steps for node and the containers in it, in the order the
+    stdlib's copy takes them (items in order; a container met again is a
+    memo hit, with no step)."""
+    cdef PyObject* x = t.nodes[node]
+    cdef Py_ssize_t pos = 0
+    cdef Py_ssize_t i
+    cdef PyObject* key
+    cdef PyObject* item
+    plan.visited[node] = True
+    plan.node[plan.n] = <int>node
+    plan.step[plan.n] = SMALL_ENTER
+    plan.n += 1
+    if Py_TYPE(x) == T_DICT:
+        while PyDict_Next(x, &pos, &key, &item):
+            small_plan_item(t, plan, item)
+    else:
+        for i in range(PySequence_Fast_GET_SIZE(x)):
+            small_plan_item(t, plan, PySequence_Fast_GET_ITEM(x, i))
+    plan.node[plan.n] = <int>node
+    plan.step[plan.n] = SMALL_DONE
+    plan.n += 1
+    return 0
+
+
+cdef inline int small_plan_item(SmallTree* t, SmallPlan* plan, PyObject* item) except -1:
+    cdef Py_ssize_t i
+    if small_container(Py_TYPE(item)):
+        i = small_find(t, item)
+        if i >= 0 and not plan.visited[i]:
+            small_plan(t, plan, i)
+    return 0
+
+
+cdef int small_record(SmallTree* t, SmallPlan* plan, dict memo,
+                      PyObject* keep_alive) except -1:
+    """Fill the memo as the plan says.  keep_alive: memo[id(memo)] (an exact
+    list, borrowed), or NULL if the memo has none yet."""
+    cdef int k, node
+    cdef PyObject* x
+    cdef PyObject* y
+    cdef object address_key
+    cdef list made
+    for k in range(plan.n):
+        node = plan.node[k]
+        x = t.nodes[node]
+        y = t.copies[node]
+        if Py_TYPE(x) == T_TUPLE:
+            if plan.step[k] == SMALL_ENTER or y == x:
+                continue            # a tuple that is its own copy: no record
+            address_key = PyLong_FromVoidPtr_obj(x)
+            PyDict_SetItem(<PyObject*>memo, <PyObject*>address_key, y)
+        elif plan.step[k] == SMALL_ENTER:
+            address_key = PyLong_FromVoidPtr_obj(x)
+            PyDict_SetItem(<PyObject*>memo, <PyObject*>address_key, y)
+            continue
+        if keep_alive != NULL:
+            PyList_Append(keep_alive, x)
+        else:
+            made = [<object>x]
+            memo[id(memo)] = made
+            keep_alive = <PyObject*>made    # (the memo holds it now)
+    return 0
+
+
+cdef object small_tree_copy_mapped(PyObject* x, dict memo):
+    """deepcopy(x, memo) for a dict memo and an x as described above, the
+    memo filled as the stdlib fills it; or _nil if x is not such (or the
+    memo's keep-alive entry is not a list)."""
+    cdef SmallTree t
+    cdef SmallPlan plan
+    cdef fc_address_probe memo_probe
+    cdef PyObject* keep_alive = NULL
+    cdef PyObject* key
+    cdef Py_ssize_t position
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t j
+    cdef int found
+    cdef bint gc_was_enabled
+    # Every lookup in the memo - of the containers, of the atoms (3.10-3.13)
+    # and of memo[id(memo)] - by address, in its table: a key that could run
+    # code when compared (one with the same hash that is not an int) answers
+    # "can't tell", and this path is not taken.  So the insertions below,
+    # whose keys are absent, compare no key either: no Python code runs from
+    # the scan to the end.
+    fc_address_probe_init(&memo_probe, <PyObject*>memo)
+    found = fc_dict_find_address(<PyObject*>memo, <PyObject*>memo, &keep_alive, &position, &key)
+    if found < 0 or (found == 1 and Py_TYPE(keep_alive) != T_LIST):
+        return _nil
+    t.n = 0
+    t.memo = <PyObject*>memo
+    t.memo_probe = &memo_probe
+    if not small_scan(&t, x, 0):
+        return _nil
+    memset(plan.visited, 0, sizeof(plan.visited))
+    plan.n = 0
+    small_plan(&t, &plan, t.n - 1)
+    # With the GC held off no finalizer runs either: nothing can change
+    # between the scan and the last record.
+    gc_was_enabled = PyGC_Disable()
+    try:
+        while i < t.n:
+            t.copies[i] = small_build(&t, i)
+            i += 1
+        small_record(&t, &plan, memo, keep_alive)
         return <object>t.copies[t.n - 1]    # the root's (a reference of its own)
     finally:
         if gc_was_enabled:

@@ -15,7 +15,7 @@ import types
 
 import pytest
 
-from .compare import compare_deep
+from .compare import compare_deep, outcome, reachable
 from .impls import _core
 
 
@@ -1309,6 +1309,155 @@ def test_dict_memo_left_as_the_stdlib_leaves_it(impl, shape):
     y = impl.deepcopy(x, ours)
     assert y == copy.deepcopy(x, reference)
     assert _memo_layout(ours) == _memo_layout(reference)
+
+
+# Small trees of lists, dicts and tuples handed on with a dict memo, as a
+# hook hands on its __dict__ or its items: copied without the walk when the
+# memo maps none of their containers or atoms; the memo must be filled as the
+# stdlib fills it either way.
+_SMALL_TREES = {
+    "a hook's __dict__": lambda: {"name": "s", "values": list(range(10)),
+                                  "options": {"a": [1, 2], "b": {"c": _BIG}}},
+    "lists in a list": lambda: [[1], [2, 3], [], [[4.5]]],
+    "tuples": lambda: ([1], (2, 3), ((), [None]), {"t": (1.5, [True])}),
+    "shared": lambda: (lambda inner, pair: [inner, {"again": inner}, pair, (pair, inner)])(
+        [_WORD], ([1], 2)),
+    "empty list": lambda: [],
+    "empty dict": lambda: {},
+    "own-copy tuple": lambda: (1, "two", None),
+    "number keys": lambda: {1: [2], 3.5: {None: "x"}, False: ()},
+    "too many items": lambda: [[i] for i in range(20)],
+    "too deep": lambda: [[[[[[1]]]]]],
+    "bytes inside": lambda: [b"raw", [1]],
+}
+
+
+def _first(x, want):
+    """The first object in x (depth first, x included) that want() accepts."""
+    stack = [x]
+    while stack:
+        o = stack.pop(0)
+        if want(o):
+            return o
+        if isinstance(o, dict):
+            stack[:0] = [*o.keys(), *o.values()]
+        elif isinstance(o, (list, tuple)):
+            stack[:0] = list(o)
+    return None
+
+
+def _map_inner_container(x, memo):
+    inner = _first(x, lambda o: o is not x and isinstance(o, (list, dict, tuple))) or x
+    memo[id(inner)] = "mapped"
+
+
+def _map_an_atom(x, memo):
+    atom = _first(x, lambda o: isinstance(o, (int, float, str)) or o is None)
+    memo[id(atom if atom is not None else x)] = "mapped"
+
+
+_MEMO_STATES = {
+    "empty": lambda x, memo: None,
+    "unrelated entries": lambda x, memo: memo.update({"own": "entry", 12: [1]}),
+    "keep-alive list": lambda x, memo: memo.update({id(memo): [_WORD]}),
+    "keep-alive not a list": lambda x, memo: memo.update({id(memo): (_WORD,)}),
+    "inner container mapped": _map_inner_container,
+    "atom mapped": _map_an_atom,
+}
+
+
+def _memo_layout_of(memo, x):
+    """A dict memo as comparable data, for copies of the same x with memos
+    made alike: its entries in order, each key told by where its object is
+    in x ("keep-alive" for id(memo), the repr of a key that is not an int),
+    with its value's repr; then the objects kept alive, in order, told the
+    same way.  (Sets are left out of these trees: the stdlib also records
+    their temporary reduce value, which fastcopy does not.)"""
+    where = {id(o): i for i, o in enumerate(reachable(x))}
+    own = id(memo)
+    entries = []
+    for key, value in memo.items():
+        if key == own:
+            entries.append("keep-alive")
+        elif not isinstance(key, int):
+            entries.append((repr(key), repr(value)))
+        else:
+            entries.append((where.get(key, "not in x"), repr(value)))
+    kept = memo.get(own)
+    if isinstance(kept, list):
+        kept = [where.get(id(o), repr(o)) for o in kept]
+    return entries, repr(kept) if not isinstance(kept, list) else kept
+
+
+@pytest.mark.parametrize("state", sorted(_MEMO_STATES))
+@pytest.mark.parametrize("tree", sorted(_SMALL_TREES))
+def test_small_tree_with_a_dict_memo(impl, tree, state):
+    x = _SMALL_TREES[tree]()
+    memos = []
+    outcomes = []
+    for deepcopy in (impl.deepcopy, copy.deepcopy):
+        memo = {}
+        _MEMO_STATES[state](x, memo)
+        memos.append(memo)
+        outcomes.append(outcome(deepcopy, x, memo))
+    (kind, ours), (reference_kind, reference) = outcomes
+    assert kind == reference_kind
+    if kind == "ok":
+        compare_deep(x, ours, reference)
+    else:
+        assert ours is reference        # the same exception type
+    assert _memo_layout_of(memos[0], x) == _memo_layout_of(memos[1], x)
+
+
+def test_small_trees_copied_one_after_another_into_one_memo(impl):
+    # A hook copying its attributes one by one with the same memo: later
+    # trees find what earlier ones recorded (and share it), and the
+    # keep-alive list grows across the calls.
+    inner = [1, 2]
+    attributes = [{"a": inner}, [inner, {"b": 2}], ([3], inner), "name", [[4]]]
+    results, memos = [], []
+    for deepcopy in (impl.deepcopy, copy.deepcopy):
+        memo = {}
+        results.append([deepcopy(a, memo) for a in attributes])
+        memos.append(memo)
+    compare_deep(attributes, results[0], results[1])
+    assert results[0][1][0] is results[0][0]["a"] is results[0][2][1]
+    assert _memo_layout_of(memos[0], attributes) == _memo_layout_of(memos[1], attributes)
+
+
+class _CountsComparisons:
+    """A memo key whose hash equals an id to come, and that counts how often
+    the memo compares it with another key."""
+
+    def __init__(self, address):
+        self.address = address
+        self.compared = 0
+
+    def __hash__(self):
+        return hash(self.address)
+
+    def __eq__(self, other):
+        self.compared += 1
+        return False
+
+    def __repr__(self):
+        return "colliding key"
+
+
+def test_small_tree_memo_key_with_the_hash_of_an_id(impl):
+    # Looking up and inserting id(inner) compares it with a memo key of the
+    # same hash, whose __eq__ runs Python code: the memo still ends up as the
+    # stdlib leaves it.
+    inner = [1]
+    x = {"inner": inner, "other": [2]}
+    memos = []
+    for deepcopy in (impl.deepcopy, copy.deepcopy):
+        key = _CountsComparisons(id(inner))
+        memo = {key: "colliding"}
+        y = deepcopy(x, memo)
+        assert y == x and y["inner"] is memo[id(inner)] and key.compared > 0
+        memos.append(memo)
+    assert _memo_layout_of(memos[0], x) == _memo_layout_of(memos[1], x)
 
 
 class _ChangesKeepAlive:
