@@ -93,12 +93,20 @@ cdef inline bint known_atom_mapped(Session s, const fc_address_probe* memo_probe
     the memo first), told by probing a dict memo's table (memo_probe_init)?
     False when the walk must ask route() (any other object, a memo that is
     not a dict, a key whose __eq__ would decide).  Runs no Python code."""
+    if ATOMIC_BEFORE_MEMO or s.memo_is_dict:
+        return hot_atom_unmapped(memo_probe, item)
+    return False
+
+
+cdef inline bint hot_atom_unmapped(const fc_address_probe* memo_probe,
+                                   PyObject* item) noexcept:
+    """Is item a hot atom that the dict memo read by memo_probe does not map
+    (3.14+, where the stdlib answers atoms before the memo: a hot atom)?
+    Runs no Python code."""
     cdef PyObject* found
     if not is_hot_atomic(Py_TYPE(item)):
         return False
-    if ATOMIC_BEFORE_MEMO:
-        return True
-    return s.memo_is_dict and fc_address_probe_find(memo_probe, item, &found) == 0
+    return ATOMIC_BEFORE_MEMO or fc_address_probe_find(memo_probe, item, &found) == 0
 
 
 cdef inline object deep_any(Session s, object x):

@@ -156,12 +156,9 @@ cdef inline bint small_atom(SmallTree* t, PyObject* o) except -1:
     """Is o an item that is its own copy, with nothing recorded?  With a
     dict memo: a hot atom that the memo does not map (3.10-3.13 look it up
     first)."""
-    cdef PyObject* found
     if t.memo == NULL:
         return own_copy(o)
-    if not is_hot_atomic(Py_TYPE(o)):
-        return False
-    return ATOMIC_BEFORE_MEMO or fc_address_probe_find(t.memo_probe, o, &found) == 0
+    return hot_atom_unmapped(t.memo_probe, o)
 
 
 cdef inline bint small_item(SmallTree* t, PyObject* o, int depth, bint* leaf) except -1:
@@ -412,13 +409,13 @@ cdef object small_tree_copy_mapped(PyObject* x, dict memo):
     # whose keys are absent, compare no key either: no Python code runs from
     # the scan to the end.
     fc_address_probe_init(&memo_probe, <PyObject*>memo)
-    found = fc_dict_find_address(<PyObject*>memo, <PyObject*>memo, &keep_alive, &position, &key)
-    if found < 0 or (found == 1 and Py_TYPE(keep_alive) != T_LIST):
-        return _nil
     t.n = 0
     t.memo = <PyObject*>memo
     t.memo_probe = &memo_probe
     if not small_scan(&t, x, 0):
+        return _nil
+    found = fc_dict_find_address(<PyObject*>memo, <PyObject*>memo, &keep_alive, &position, &key)
+    if found < 0 or (found == 1 and Py_TYPE(keep_alive) != T_LIST):
         return _nil
     memset(plan.visited, 0, sizeof(plan.visited))
     plan.n = 0
