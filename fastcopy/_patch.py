@@ -11,13 +11,14 @@ defaults, so signature and introspection stay the stdlib's.  unpatch() puts
 the original code back: the same function objects, with the same code, as
 before.
 
-On 3.12+ with the compiled core, the patched functions' vectorcall slot is
-also pointed at the core (PyFunction_SetVectorcall): positional calls - the
-frequent shape - then skip the trampoline's Python frame, and so do
-`deepcopy(x, memo=memo)` calls (on 3.14 only where the interpreter calls
-through the slot: it may run a function's code inline for a keyword call);
-other keyword calls still run the trampoline.  unpatch() puts the
-function's own vectorcall back.
+With the compiled core, the patched functions' vectorcall slot is also
+pointed at the core: positional calls - the frequent shape - and
+`deepcopy(x, memo=memo)` calls then skip the trampoline's Python frame.  The
+interpreter honours the slot for every call on 3.10 and 3.12+ (on 3.14 it
+may still run a function's code inline for a keyword call), and on 3.11 for
+calls from C (numpy's object arrays, map()) only: there calls from Python
+code run the trampoline.  Other keyword calls run the trampoline.  unpatch()
+puts the function's own vectorcall back.
 """
 
 import copy as _copy_module
@@ -105,12 +106,12 @@ def _impl_for(name, state):
 
 
 def _vectorcall_core():
-    """The compiled core, if it can route a patched function's calls (3.12+)."""
+    """The compiled core, which routes a patched function's calls, or None."""
     import fastcopy
     if not fastcopy.__compiled__:
         return None
     from . import _core
-    return _core if getattr(_core, "CAN_PATCH_VECTORCALL", False) else None
+    return _core
 
 
 def _name(func):

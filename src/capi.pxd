@@ -142,7 +142,6 @@ cdef extern from "fastcopy_helpers.h":
     # entry.h: the public entry points, the patched functions' vectorcall
     int FC_ENTRY_DEEPCOPY
     int FC_ENTRY_COPY
-    bint FC_CAN_SET_VECTORCALL
     bint fc_is_memo_keyword_call(Py_ssize_t nargs, PyObject* kwnames)
     void fc_note_rules_intact(uint64_t epoch, bint intact)
     void fc_set_entry_core(int which, void* one, void* other)

@@ -543,13 +543,10 @@ cdef int install_entries(dict namespace) except -1:
 
 # -- the patched stdlib functions (fastcopy/_patch.py) --------------------------
 
-CAN_PATCH_VECTORCALL = FC_CAN_SET_VECTORCALL
-
-
 def _set_patch_vectorcall(str name, func, impl):
     """Send the positional calls of func - copy.deepcopy or copy.copy (name),
     whose code is already fastcopy's trampoline - straight to impl, without
-    the trampoline's frame (3.12+)."""
+    the trampoline's frame."""
     cdef int which = FC_ENTRY_DEEPCOPY if name == "deepcopy" else FC_ENTRY_COPY
     cdef void* fast = NULL
     if impl is deepcopy_entry and which == FC_ENTRY_DEEPCOPY:

@@ -139,17 +139,29 @@ static PyObject *fc_make_entry(int which, void *impl, PyObject *self, PyObject *
     return PyCFunction_NewEx(def, self, module_name);
 }
 
-/* -- patched stdlib functions (3.12+) ------------------------------------
+/* -- patched stdlib functions ------------------------------------------
 
    copy.deepcopy patched: its code is the trampoline of fastcopy/_patch.py
    (so introspection and odd call shapes - keywords, the private _nil
-   argument - behave as before), and on 3.12+ its vectorcall slot sends the
-   frequent shapes straight to the core, without the trampoline's Python
-   frame.  The interpreter runs a function's code inline only while its
+   argument - behave as before), and its vectorcall slot sends the frequent
+   shapes straight to the core, without the trampoline's Python frame.
+   Which calls go through the slot: on 3.10 every call; on 3.12+ every call
+   too, as the interpreter runs a function's code inline only while its
    vectorcall is the default one (and PyFunction_SetVectorcall clears the
-   version the specialiser checks), so every call comes here. */
+   version the specialiser checks); on 3.11, which has no
+   PyFunction_SetVectorcall and runs a Python function's code inline
+   whatever its slot, the calls from C (numpy's object arrays, map()),
+   while calls from Python code run the trampoline, which calls the same
+   core. */
 
-#define FC_CAN_SET_VECTORCALL FC_AT_LEAST(FC_PY_3_12)
+static inline void fc_function_set_vectorcall(PyObject *func, vectorcallfunc vectorcall)
+{
+#if FC_AT_LEAST(FC_PY_3_12)
+    PyFunction_SetVectorcall((PyFunctionObject *)func, vectorcall);
+#else
+    ((PyFunctionObject *)func)->vectorcall = vectorcall;
+#endif
+}
 
 typedef struct {
     PyObject *func;             /* the patched function (NULL: not patched) */
@@ -160,7 +172,6 @@ typedef struct {
     Py_ssize_t max_fast_args;   /* positional arguments passed on as they are */
 } fc_patch_slot;
 
-#if FC_CAN_SET_VECTORCALL
 static fc_patch_slot fc_patch_slots[2];
 
 /* Every call shape but the frequent ones (kept out of line: the fast
@@ -208,13 +219,10 @@ static PyObject *fc_patched_copy(PyObject *callable, PyObject *const *args,
     return fc_patched_call(p, callable, args, nargsf, kwnames);
 }
 
-#endif
-
 /* Route the calls of func (a Python function whose code already is the
    trampoline) to impl.  0 on success, -1 with an exception set. */
 static int fc_set_patch_vectorcall(int which, PyObject *func, PyObject *impl, void *fast)
 {
-#if FC_CAN_SET_VECTORCALL
     fc_patch_slot *p = &fc_patch_slots[which];
     vectorcallfunc mine = which == FC_ENTRY_DEEPCOPY ? fc_patched_deepcopy : fc_patched_copy;
     PyObject *old_impl = p->impl;
@@ -234,31 +242,22 @@ static int fc_set_patch_vectorcall(int which, PyObject *func, PyObject *impl, vo
     p->max_fast_args = which == FC_ENTRY_DEEPCOPY ? 2 : 1;
     p->func = func;
     Py_XDECREF(old_impl);
-    PyFunction_SetVectorcall((PyFunctionObject *)func, mine);
+    fc_function_set_vectorcall(func, mine);
     return 0;
-#else
-    (void)which; (void)func; (void)impl; (void)fast;
-    PyErr_SetString(PyExc_NotImplementedError, "fastcopy: vectorcall patching needs 3.12+");
-    return -1;
-#endif
 }
 
 /* Undo fc_set_patch_vectorcall (nothing to do if it was not set). */
 static void fc_clear_patch_vectorcall(int which)
 {
-#if FC_CAN_SET_VECTORCALL
     fc_patch_slot *p = &fc_patch_slots[which];
     PyObject *impl = p->impl;
     if (p->func == NULL)
         return;
-    PyFunction_SetVectorcall((PyFunctionObject *)p->func, p->original);
+    fc_function_set_vectorcall(p->func, p->original);
     p->func = NULL;
     p->fast = NULL;
     p->impl = NULL;
     Py_XDECREF(impl);
-#else
-    (void)which;
-#endif
 }
 
 #endif
