@@ -125,6 +125,7 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
                     # of a graph): no frame of their own.
                     fc_update_dict_of_atomic(f.key, d, s.gc_paused)
                     memo_native_add(s, d, f.key)
+                    native_keep_alive(s, d)
                     f.value = NULL
                     release(s, d)
                     s.work += 1
@@ -249,6 +250,8 @@ cdef PyObject* instance_finish(Session s, Frame* f) except NULL:
         # stdlib's deepcopy() does.
         memo_record_again(s, f.src, f.dst)
         memo_keep_alive(s, f.src)
+    else:
+        native_keep_alive(s, f.src)
     incref(f.dst)
     return f.dst
 

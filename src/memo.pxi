@@ -359,24 +359,27 @@ cdef inline int memo_native_add(Session s, PyObject* x, PyObject* y) except -1:
 
 cdef object memo_as_dict(Session s):
     """The memo as a dict for a hook.  In native mode the table is turned
-    into a dict filled as the stdlib would have filled it, and the session
+    into the dict the stdlib would have filled by now, and the session
     moves to mapping mode for good."""
     if s.memo_mode == MEMO_MAPPING:
         return s.memo
     # The one move between modes: native -> mapping, never back.
     cdef dict memo = {}
-    cdef list keep_alive = []
+    cdef fc_keep_alive_log* log = &s.kept
     cdef MemoEntry* entries = s.table.entries
     cdef Py_ssize_t i
-    # In insertion order, as the stdlib would have filled it.
-    for i in range(s.table.used):
-        memo[id(<object>entries[i].key)] = <object>entries[i].value
-        keep_alive.append(<object>entries[i].key)
-    if keep_alive:
-        memo[id(memo)] = keep_alive
+    cdef list keep_alive = [<object>log.items[i] for i in range(log.n)]
+    # The entries in the order they were recorded, memo[id(memo)] among them
+    # where the first object finished.
+    for i in range(s.table.used + 1):
+        if log.n != 0 and i == log.first_at:
+            memo[id(memo)] = keep_alive
+        if i < s.table.used:
+            memo[id(<object>entries[i].key)] = <object>entries[i].value
     s.memo = memo
     s.memo_is_dict = True
     s.memo_mode = MEMO_MAPPING
+    fc_keep_alive_log_clear(log)
     table_clear(&s.table)
     return memo
 
@@ -458,10 +461,10 @@ cdef int memo_record(Session s, PyObject* x, PyObject* y) except -1:
 cdef int memo_keep_alive(Session s, PyObject* x) except -1:
     """The stdlib's _keep_alive: memo[id(memo)].append(x).
 
-    Nothing to do for the native table, which already owns x.
+    The native table already owns x: the finish is only logged.
     """
     if s.memo_mode == MEMO_NATIVE:
-        return 0
+        return native_keep_alive(s, x)
     cdef PyObject* holder
     if s.memo_is_dict:
         holder = keep_alive_list(s)
@@ -489,6 +492,14 @@ cdef int memo_keep_alive(Session s, PyObject* x) except -1:
         return 0
     found.append(<object>x)
     return 0
+
+
+cdef inline int native_keep_alive(Session s, PyObject* x) except -1:
+    """MEMO_NATIVE: log that the copy of x, a key of the table, is done.
+    The table owns x, so the stdlib's keep-alive list is needed only if a
+    hook is handed the memo as a dict (memo_as_dict), which then finds the
+    objects finished so far, in the order they finished."""
+    return fc_keep_alive_log_push(&s.kept, x, s.table.used, s.table.capacity)
 
 
 cdef inline PyObject* keep_alive_list(Session s) noexcept:

@@ -144,6 +144,8 @@ cdef object deep_instance(Session s, object x, TypeInfo* info, bint registered):
         if s.memo_mode == MEMO_NATIVE:
             # reconstruct() recorded y already, and the native memo keeps x
             # alive: recording it again would change nothing.
+            if y is not x:
+                native_keep_alive(s, <PyObject*>x)
             return y
     return recorded(s, x, y)
 

@@ -221,6 +221,7 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
         memo_native_add(s, x, y)
     finally:
         decref(y)                   # the table holds it from here on
+    native_keep_alive(s, x)
     out[0] = y
     return 1
 
@@ -407,6 +408,7 @@ cdef PyObject* mutable_finish(Session s, Frame* f, bint last) except NULL:
         memo_keep_alive(s, f.src)
     elif not last:
         note_copy(s, f)
+        native_keep_alive(s, f.src)
     incref(f.dst)
     return f.dst
 
