@@ -140,6 +140,10 @@ cdef extern from "fastcopy_helpers.h":
     PyObject* fc_copy_list_of_atomic(PyObject* l, bint gc_held) except NULL
     PyObject* fc_copy_dict_of_atomic(PyObject* d, bint gc_held) except NULL
     int fc_dict_scan_atomic(PyObject* d)
+    ctypedef struct fc_dict_cursor:
+        pass
+    void fc_dict_cursor_init(fc_dict_cursor* c, PyObject* d) noexcept
+    bint fc_dict_cursor_next(fc_dict_cursor* c, PyObject** key, PyObject** value) noexcept
     int fc_update_dict_of_atomic(PyObject* into, PyObject* d, bint gc_held) except -1
     PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen, bint gc_held) except NULL
     void fc_release_unpausing(PyObject* o, bint* gc_paused)

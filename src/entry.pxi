@@ -186,6 +186,7 @@ cdef bint small_scan(SmallTree* t, PyObject* x, int depth) except -1:
     cdef PyObject* key
     cdef PyObject* item
     cdef bint leaf = True
+    cdef fc_dict_cursor items
     if t.memo != NULL:
         # Neither a set nor in the memo (a lookup that runs no code), nor the
         # memo itself (which grows while the stdlib copies it).
@@ -195,7 +196,8 @@ cdef bint small_scan(SmallTree* t, PyObject* x, int depth) except -1:
     if tp == T_DICT:
         if PyDict_GET_SIZE(x) > SMALL_MAX_ITEMS:
             return False
-        while PyDict_Next(x, &pos, &key, &item):
+        fc_dict_cursor_init(&items, x)
+        while fc_dict_cursor_next(&items, &key, &item):
             if not (small_atom(t, key) and native_hash(key)
                     and small_item(t, item, depth, &leaf)):
                 return False
@@ -231,7 +233,6 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
     containers already have theirs."""
     cdef PyObject* x = t.nodes[node]
     cdef PyTypeObject* tp = Py_TYPE(x)
-    cdef Py_ssize_t pos = 0
     cdef Py_ssize_t n, i
     cdef PyObject* key
     cdef PyObject* item
@@ -239,6 +240,7 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
     cdef bint changed = False
     cdef bint patched
     cdef object owned
+    cdef fc_dict_cursor items
     if tp == T_DICT:
         # A dict of own copies is copied with PyDict_Copy, as the walk's bulk
         # copy does.  One with containers in it costs less, while small,
@@ -249,7 +251,8 @@ cdef PyObject* small_build(SmallTree* t, Py_ssize_t node) except NULL:
         # (`owned` releases it if an insertion fails.)
         owned = steal(PyDict_Copy(x) if patched else PyDict_New())
         y = <PyObject*>owned
-        while PyDict_Next(x, &pos, &key, &item):
+        fc_dict_cursor_init(&items, x)
+        while fc_dict_cursor_next(&items, &key, &item):
             # (A key whose hash runs no code.)
             if not patched or small_container(Py_TYPE(item)):
                 PyDict_SetItem(y, key, small_copy_of(t, item))
@@ -328,16 +331,17 @@ cdef int small_plan(SmallTree* t, SmallPlan* plan, Py_ssize_t node) except -1:
     stdlib's copy takes them (items in order; a container met again is a
     memo hit, with no step)."""
     cdef PyObject* x = t.nodes[node]
-    cdef Py_ssize_t pos = 0
     cdef Py_ssize_t i
     cdef PyObject* key
     cdef PyObject* item
+    cdef fc_dict_cursor items
     plan.visited[node] = True
     plan.node[plan.n] = <int>node
     plan.step[plan.n] = SMALL_ENTER
     plan.n += 1
     if Py_TYPE(x) == T_DICT:
-        while PyDict_Next(x, &pos, &key, &item):
+        fc_dict_cursor_init(&items, x)
+        while fc_dict_cursor_next(&items, &key, &item):
             small_plan_item(t, plan, item)
     else:
         for i in range(PySequence_Fast_GET_SIZE(x)):

@@ -276,8 +276,8 @@ cdef bint atoms_unmapped(Session s, PyObject* x) noexcept:
     memo has no entry for (known_atom_mapped)?  Runs no Python code, so the
     probe stays valid through the scan."""
     cdef fc_address_probe memo_probe
+    cdef fc_dict_cursor items
     cdef Py_ssize_t i
-    cdef Py_ssize_t pos = 0
     cdef PyObject* key
     cdef PyObject* value
     memo_probe_init(s, &memo_probe)
@@ -286,7 +286,8 @@ cdef bint atoms_unmapped(Session s, PyObject* x) noexcept:
             if not known_atom_mapped(s, &memo_probe, PyList_GET_ITEM(x, i)):
                 return False
         return True
-    while PyDict_Next(x, &pos, &key, &value):
+    fc_dict_cursor_init(&items, x)
+    while fc_dict_cursor_next(&items, &key, &value):
         if not (known_atom_mapped(s, &memo_probe, value)
                 and known_atom_mapped(s, &memo_probe, key)):
             return False

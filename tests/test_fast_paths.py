@@ -1329,6 +1329,8 @@ _SMALL_TREES = {
     "too many items": lambda: [[i] for i in range(20)],
     "too deep": lambda: [[[[[[1]]]]]],
     "bytes inside": lambda: [b"raw", [1]],
+    "deleted entries": lambda: _dict_with_deleted_entries(),
+    "attribute dicts": lambda: _attribute_dicts(),
 }
 
 
@@ -1650,6 +1652,8 @@ def _one_level_cases():
         "dict_cycle_two_deep": lambda: _dict_cycle(),
         "sets_inside": lambda: [{"s": {1, 2}}, [frozenset({"a"}), set()]],
         "instance_deep_inside": lambda: [[{"a": [_Plain()]}]],
+        "dict_with_deleted_entries": lambda: _dict_with_deleted_entries(),
+        "instance_attribute_dicts": lambda: _attribute_dicts(),
     }
 
 
@@ -1661,6 +1665,28 @@ def _shared_across_levels():
     leaf = [1]
     mid = {"leaf": leaf}
     return [leaf, [mid, (leaf, mid)], {"m": mid}]
+
+
+def _dict_with_deleted_entries():
+    # Dicts whose tables hold deleted entries (str keys, and mixed keys),
+    # read in place by the small-tree copy.
+    named = {"a": [1], "b": 2, "c": {"x": 1}, "d": "dd", "e": [5]}
+    del named["b"], named["d"]
+    named["f"] = [6]
+    mixed = {1: [1], "two": 2, 3.5: {"x": [3]}, None: 4}
+    del mixed["two"], mixed[None]
+    mixed[(7,)] = [7]
+    return [named, {"m": mixed}, mixed]
+
+
+def _attribute_dicts():
+    # Instances' __dict__s (split tables where the interpreter shares keys
+    # between instances of a class), handed on as a hook hands them on.
+    first, second = _Plain(), _Plain()
+    first.a, first.b = [1], {"c": 2}
+    second.a, second.b = [3], "b"
+    del second.a
+    return [first.__dict__, {"second": second.__dict__}]
 
 
 def _dict_cycle():

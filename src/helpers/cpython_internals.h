@@ -315,6 +315,72 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
 #endif
 }
 
+/* A dict's items read in place, in order, as PyDict_Next gives them but
+   without its call and checks per item: fc_dict_cursor_init(), then
+   fc_dict_cursor_next() until it answers 0.  Valid while no code can
+   change the dict.  Split tables (values kept apart) and layouts not
+   mirrored here are read with PyDict_Next. */
+typedef struct {
+    PyObject *dict;
+    const char *entries;        /* NULL: PyDict_Next */
+    Py_ssize_t n;
+    Py_ssize_t i;
+    int str_keys;               /* entries are fc_str_key_entry */
+} fc_dict_cursor;
+
+static inline void fc_dict_cursor_init(fc_dict_cursor *c, PyObject *d)
+{
+    c->dict = d;
+    c->entries = NULL;
+    c->n = 0;
+    c->i = 0;
+    c->str_keys = 0;
+#ifdef FC_DICT_LAYOUT
+    PyDictObject *mp = (PyDictObject *)d;
+    fc_dict_keys *dk = (fc_dict_keys *)mp->ma_keys;
+    if (mp->ma_values != NULL)
+        return;
+#if FC_DICT_LAYOUT == 311
+    if (dk->dk_kind != FC_DICT_KEYS_GENERAL && dk->dk_kind != FC_DICT_KEYS_UNICODE)
+        return;
+    c->str_keys = dk->dk_kind == FC_DICT_KEYS_UNICODE;
+    c->entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
+#else
+    Py_ssize_t size = dk->dk_size;
+    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
+    c->entries = dk->dk_indices + (size_t)size * index_bytes;
+#endif
+    c->n = dk->dk_nentries;
+#endif
+}
+
+/* 1 with the next item's key and value (borrowed), 0 after the last. */
+static inline int fc_dict_cursor_next(fc_dict_cursor *c, PyObject **key, PyObject **value)
+{
+    if (c->entries == NULL)
+        return PyDict_Next(c->dict, &c->i, key, value);
+    while (c->i < c->n) {
+        Py_ssize_t i = c->i++;
+        PyObject *k, *v;
+        if (c->str_keys) {
+            const fc_str_key_entry *e = (const fc_str_key_entry *)c->entries + i;
+            k = e->key;
+            v = e->value;
+        }
+        else {
+            const fc_general_entry *e = (const fc_general_entry *)c->entries + i;
+            k = e->key;
+            v = e->value;
+        }
+        if (v != NULL) {        /* NULL: a deleted entry */
+            *key = k;
+            *value = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Where the dict keeps its version tag (3.10, 3.11: it changes with every
    change of the dict, from one global counter). */
 #if !FC_AT_LEAST(FC_PY_3_12)
