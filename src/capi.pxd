@@ -144,6 +144,7 @@ cdef extern from "fastcopy_helpers.h":
         pass
     void fc_dict_cursor_init(fc_dict_cursor* c, PyObject* d) noexcept
     bint fc_dict_cursor_next(fc_dict_cursor* c, PyObject** key, PyObject** value) noexcept
+    bint fc_dict_next(PyObject* d, Py_ssize_t* pos, PyObject** key, PyObject** value) noexcept
     int fc_update_dict_of_atomic(PyObject* into, PyObject* d, bint gc_held) except -1
     PyObject* fc_copy_set_of_atomic(PyObject* s, bint frozen, bint gc_held) except NULL
     void fc_release_unpausing(PyObject* o, bint* gc_paused)

@@ -136,7 +136,7 @@ cdef inline int dict_fetch(Frame* f, PyObject** k, PyObject** v) except -1:
     the dict gets the stdlib's RuntimeError."""
     if PyDict_GET_SIZE(f.src) != f.size:
         return dict_changed(f, True)
-    if not PyDict_Next(f.src, &f.pos, k, v):
+    if not fc_dict_next(f.src, &f.pos, k, v):
         return 0
     if f.left == 0:
         return dict_changed(f, False)
@@ -206,7 +206,7 @@ cdef inline int dict_store_stealing(Session s, PyObject* d, PyObject* key,
 # -- a dict of atomic values is copied whole ---------------------------------
 
 cdef bint all_own_copies_dict(PyObject* d) except -1:
-    cdef Py_ssize_t pos = 0
+    cdef fc_dict_cursor items
     cdef PyObject* k
     cdef PyObject* v
     cdef PyTypeObject* atomic_key_type = NULL
@@ -215,7 +215,8 @@ cdef bint all_own_copies_dict(PyObject* d) except -1:
     cdef int quick = fc_dict_scan_atomic(d)
     if quick >= 0:
         return quick
-    while PyDict_Next(d, &pos, &k, &v):
+    fc_dict_cursor_init(&items, d)
+    while fc_dict_cursor_next(&items, &k, &v):
         if not (own_copy_in_scan(k, &atomic_key_type)
                 and own_copy_in_scan(v, &atomic_value_type)):
             return False

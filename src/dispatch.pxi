@@ -63,7 +63,33 @@ cdef inline int known_native(Session s, Frame* f, PyObject* item, PyObject** y) 
     entry, which lives as long as the session), 0 if the item must be
     copied.  Runs no Python code, so the tight loops can hold borrowed items
     and cached sizes across it."""
-    if own_copy(item):
+    if is_hot_atomic(Py_TYPE(item)):
+        y[0] = item
+        return 1
+    return known_native_past_hot(s, f, item, y)
+
+
+cdef inline int known_native_past_hot(Session s, Frame* f, PyObject* item,
+                                      PyObject** y) except -1:
+    """known_native() for an item that is none of the hot atoms."""
+    cdef PyTypeObject* tp = Py_TYPE(item)
+    if tp == T_LIST or tp == T_DICT:
+        return known_in_table(s, f, item, y)
+    if not (tp == T_TUPLE or tp == T_SET or tp == T_FROZENSET or tp == T_BYTEARRAY):
+        # Not a container: the memo first (an object met again is found
+        # without the verdict on its class), as the stdlib looks.  Nothing
+        # that is its own copy is recorded (but by _reconstruct, as its own
+        # copy).  The item cannot be f's source (a list or dict), so the
+        # lookup needs no note_copy() first: only handing the item out does.
+        y[0] = memo_native_get(s, item)
+        if y[0] != NULL:
+            return 1
+        if own_copy_past_hot(item):
+            y[0] = item
+            return 1
+        note_copy(s, f)
+        return 0
+    if own_copy_past_hot(item):
         y[0] = item
         return 1
     return known_in_table(s, f, item, y)

@@ -11,6 +11,10 @@ which paths are hot and lays them out together.  It does not time anything.
 
 import array
 import copy
+import decimal
+import enum
+import fractions
+import re
 import sys
 
 # The largest shapes are copied at a tenth of the rounds: the profile needs
@@ -28,6 +32,15 @@ SMALL = [
     {"k": [1, 2], "v": {"x": 1}}, [{"a": 1}, {"b": 2}], [[], {}, (), set()],
     {"id": 1, "tags": ["a", "b"], "meta": {"n": 1, "ok": True}},
 ]
+
+
+class Level(enum.Enum):
+    LOW = 1
+    HIGH = 2
+
+
+# Objects whose class's __deepcopy__ returns them, copied one at a time.
+SMALL += [decimal.Decimal("1.5"), fractions.Fraction(1, 3), re.compile("a+"), Level.LOW]
 
 
 def tuples_holding_containers():
@@ -62,6 +75,31 @@ def hook_data():
             {"hooks": [DictHook(0), DictHook(1)], "arrays": (array.array("d", [1.0]),)}]
 
 
+class Unit:
+    def __init__(self, name):
+        self.name = name
+
+
+class TreeNode:
+    def __init__(self, parent):
+        self.parent = parent
+        self.children = []
+
+
+def shared_objects():
+    """Objects met again: instances referenced from many places, enum
+    members in a list, nodes pointing back at their parents (found in the
+    memo by the walk's item loops)."""
+    units = [Unit("u%d" % i) for i in range(5)]
+    root = TreeNode(None)
+    for _ in range(20):
+        child = TreeNode(root)
+        root.children.append(child)
+        child.children.extend(TreeNode(child) for _ in range(5))
+    return [[units[i % 5] for i in range(200)], [Level(1 + i % 2) for i in range(200)],
+            [{"id": i, "unit": units[i % 5], "level": Level.HIGH} for i in range(50)], root]
+
+
 def main(package_dir):
     sys.path.insert(0, package_dir)
     import fastcopy
@@ -70,7 +108,7 @@ def main(package_dir):
         raise SystemExit("pgo_workload: the compiled core did not load")
     data = [(factory(), any(b in name for b in BIG))
             for name, (_category, factory) in sorted(CASES.items())]
-    data += [(x, False) for x in tuples_holding_containers() + hook_data()]
+    data += [(x, False) for x in tuples_holding_containers() + hook_data() + shared_objects()]
     for round_ in range(10):
         for x, big in data:
             if big and round_ != 0:

@@ -178,7 +178,8 @@ cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y)
 cdef int known_or_bulk_other(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
     if not bulk_candidate(item):
         f.child_scanned = False
-        return KNOWN if known_native(s, f, item, y) else MUST_COPY
+        # (known_or_bulk() has found it none of the hot atoms.)
+        return KNOWN if known_native_past_hot(s, f, item, y) else MUST_COPY
     if known_in_table(s, f, item, y):
         return KNOWN
     f.child_scanned = True

@@ -109,6 +109,74 @@ def test_nests_of_atomic_tuples_are_their_own_copies(impl):
         assert impl.deepcopy(x) is x and impl.deepcopy([x])[0] is x
 
 
+class _StrName(str):
+    """A str subclass: as a key of an instance's __dict__, its __eq__ could
+    match an attribute name (here it does, as str's)."""
+
+
+def _members_with_many_attributes(variant):
+    """Members of an Enum (whose __deepcopy__ returns the member) with a
+    dozen more attributes each, so that their dicts are probed, not
+    scanned; HIGH's dict varies."""
+    class Level(enum.Enum):
+        LOW = 1
+        MID = 2
+        HIGH = 3
+
+    for member in Level:
+        for i in range(12):
+            setattr(member, "attribute_%02d" % i, i)   # some as long as "__deepcopy__"
+    high = Level.HIGH.__dict__
+    if variant == "own hook":
+        high["__deepcopy__"] = lambda memo: ("copied", "HIGH")
+    elif variant == "str subclass key":
+        high[_StrName("__deepcopy__")] = lambda memo: ("copied", "HIGH")
+    elif variant == "non-str key":
+        high[1] = "one"             # a general table, with nothing to find
+    elif variant == "deleted entries":
+        high["__deepcopy__"] = lambda memo: ("copied", "HIGH")
+        del high["__deepcopy__"], high["attribute_03"]
+    return Level
+
+
+@pytest.mark.parametrize("variant", ["plain", "own hook", "str subclass key",
+                                     "non-str key", "deleted entries"])
+def test_members_whose_dicts_may_hold_a_deepcopy(impl, variant):
+    # Whether a member's own dict holds "__deepcopy__" decides whether it is
+    # its own copy; the check reads the dict without running code.
+    level = _members_with_many_attributes(variant)
+    low, mid, high = level.LOW, level.MID, level.HIGH
+
+    def make():
+        return [low, high, mid, high, low] * 4 + [{"k": high, "m": mid}, (low, high)]
+    for _ in range(2):              # the second time with the verdicts kept
+        _check(impl, make)
+        assert (impl.deepcopy(high) is high) == (copy.deepcopy(high) is high)
+
+
+class _Unit:
+    def __init__(self, name):
+        self.name = name
+
+
+def test_objects_met_again_in_the_item_loops(impl):
+    # Instances, enum members and a class's own-copy instances referenced
+    # many times from lists, dict values, tuples and other instances: each
+    # copied once (or not at all), as the stdlib does.
+    def make():
+        units = [_Unit("u%d" % i) for i in range(3)]
+        parent = _Unit("parent")
+        parent.children = [_Unit("c%d" % i) for i in range(4)]
+        for child in parent.children:
+            child.parent = parent
+            child.unit = units[0]
+        return ([units[i % 3] for i in range(40)] + [_Color.RED, _Color.GREEN] * 10
+                + [{"u": units[1], "c": _Color.RED}, (units[2], parent), parent])
+    _, y = _check(impl, make)
+    assert y[0] is y[3] and y[40] is y[42]
+    assert all(child.parent is y[-1] for child in y[-1].children)
+
+
 def test_tuple_met_again_through_its_own_items(impl):
     def make():
         holder = []

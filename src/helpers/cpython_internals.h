@@ -12,7 +12,10 @@
  *                          at tp_basicsize (3.14+);
  *                          values pointer (3.11, 3.12)
  * fc_shared_keys_lack      ht_cached_keys entries         3.11-3.15, GIL  "may hold it"
- * fc_dict_surely_lacks_str PyDictKeysObject.dk_kind       3.11-3.15, GIL  scan with PyDict_Next
+ * fc_dict_surely_lacks_str PyDictKeysObject.dk_kind, the   3.11-3.15, GIL  scan with PyDict_Next
+ * fc_str_keys_hold         probe sequence of str keys
+ * fc_dict_cursor,          the entries, in place          3.10-3.15, GIL  PyDict_Next
+ * fc_dict_next
  * fc_dict_probe_address    PyDictKeysObject indices and   3.10-3.15, GIL  "can't tell": a lookup
  *                          entries, the probe sequence                    with the int id(x)
  * fc_dict_find_address,    the same, and an entry's       3.10-3.15, GIL  "can't tell": a probe
@@ -71,6 +74,10 @@ typedef struct {
     char dk_indices[];
 } fc_dict_keys;
 #endif
+
+/* CPython's probe sequence: an empty index slot, the perturbation shift. */
+#define FC_DKIX_EMPTY (-1)
+#define FC_PERTURB_SHIFT 5
 
 typedef struct { Py_hash_t hash; PyObject *key; PyObject *value; } fc_general_entry;
 typedef struct { PyObject *key; PyObject *value; } fc_str_key_entry;
@@ -160,83 +167,172 @@ static inline int fc_peek_instance_dict(PyObject *x, PyObject **dict, void **sha
     return 1;
 }
 
+/* A combined table's entries, read in place: where they start, how many
+   there are (deleted ones included) and their kind.  entries is NULL for a
+   split table (values kept apart) or a layout not mirrored here. */
+typedef struct {
+    const char *entries;
+    Py_ssize_t n;
+    int str_keys;               /* entries are fc_str_key_entry */
+} fc_dict_entries;
+
+static inline void fc_dict_entries_of(PyObject *d, fc_dict_entries *t)
+{
+    t->entries = NULL;
+    t->n = 0;
+    t->str_keys = 0;
+#ifdef FC_DICT_LAYOUT
+    PyDictObject *mp = (PyDictObject *)d;
+    fc_dict_keys *dk = (fc_dict_keys *)mp->ma_keys;
+    if (mp->ma_values != NULL)
+        return;
+#if FC_DICT_LAYOUT == 311
+    if (dk->dk_kind != FC_DICT_KEYS_GENERAL && dk->dk_kind != FC_DICT_KEYS_UNICODE)
+        return;
+    t->str_keys = dk->dk_kind == FC_DICT_KEYS_UNICODE;
+    t->entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
+#else
+    Py_ssize_t size = dk->dk_size;
+    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
+    t->entries = dk->dk_indices + (size_t)size * index_bytes;
+#endif
+    t->n = dk->dk_nentries;
+#else
+    (void)d;
+#endif
+}
+
+/* PyDict_Next over entries found by fc_dict_entries_of: the item at or
+   after *pos that is not deleted, *pos then just past it; 0 at the end. */
+static inline int fc_dict_entries_next(const fc_dict_entries *t, Py_ssize_t *pos,
+                                       PyObject **key, PyObject **value)
+{
+    Py_ssize_t i;
+    for (i = *pos; i < t->n; i++) {
+        PyObject *k, *v;
+        if (t->str_keys) {
+            const fc_str_key_entry *e = (const fc_str_key_entry *)t->entries + i;
+            k = e->key;
+            v = e->value;
+        }
+        else {
+            const fc_general_entry *e = (const fc_general_entry *)t->entries + i;
+            k = e->key;
+            v = e->value;
+        }
+        if (v != NULL) {        /* NULL: a deleted entry */
+            *key = k;
+            *value = v;
+            *pos = i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* PyDict_Next(d, pos, key, value), a combined table's entries read in
+   place: the same items, positions and end.  For loops that let code run
+   between items (the walk's dict frames): the layout is read at each call. */
+static inline int fc_dict_next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value)
+{
+    fc_dict_entries t;
+    fc_dict_entries_of(d, &t);
+    if (t.entries == NULL)
+        return PyDict_Next(d, pos, key, value);
+    return fc_dict_entries_next(&t, pos, key, value);
+}
+
+/* A dict's items read in place, in order, as PyDict_Next gives them but
+   without its call and checks per item: fc_dict_cursor_init(), then
+   fc_dict_cursor_next() until it answers 0.  Valid while no code can
+   change the dict: the layout is read once. */
+typedef struct {
+    PyObject *dict;
+    fc_dict_entries table;
+    Py_ssize_t i;
+} fc_dict_cursor;
+
+static inline void fc_dict_cursor_init(fc_dict_cursor *c, PyObject *d)
+{
+    c->dict = d;
+    c->i = 0;
+    fc_dict_entries_of(d, &c->table);
+}
+
+/* 1 with the next item's key and value (borrowed), 0 after the last. */
+static inline int fc_dict_cursor_next(fc_dict_cursor *c, PyObject **key, PyObject **value)
+{
+    if (c->table.entries == NULL)
+        return PyDict_Next(c->dict, &c->i, key, value);
+    return fc_dict_entries_next(&c->table, &c->i, key, value);
+}
+
+/* Could the exact str key equal the str name (not known to differ)?  Equal
+   strs have equal hashes, and both hashes are known: a dict's (or shared
+   keys') key had its hash computed when it was inserted, and name is an
+   identifier.  Compares no characters for keys whose hash differs. */
+static inline int fc_str_may_equal(PyObject *key, PyObject *name)
+{
+    Py_hash_t key_hash = ((PyASCIIObject *)key)->hash;
+    Py_hash_t name_hash = ((PyASCIIObject *)name)->hash;
+    if (key == name)
+        return 1;
+    if (key_hash != -1 && name_hash != -1 && key_hash != name_hash)
+        return 0;
+    return PyUnicode_GET_LENGTH(key) == PyUnicode_GET_LENGTH(name)
+        && PyUnicode_Compare(key, name) == 0;
+}
+
+/* An entry's position from a table's indices of index_bytes bytes each
+   (negative: empty, -1, or a deleted entry). */
+static inline Py_ssize_t fc_index_at(const char *indices, int index_bytes, size_t i)
+{
+    switch (index_bytes) {
+    case 1: return ((const int8_t *)indices)[i];
+    case 2: return ((const int16_t *)indices)[i];
+    case 4: return ((const int32_t *)indices)[i];
+    default: return (Py_ssize_t)((const int64_t *)indices)[i];
+    }
+}
+
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+/* For keys whose every key is an exact str (the unicode and split kinds):
+   1 if one equals the str name, 0 if none does.  The probe CPython's lookup
+   makes for name's hash (computed: a name is an identifier; a key's was
+   computed when it was inserted); keys of another hash are not compared. */
+static inline int fc_str_keys_hold(const fc_dict_keys *dk, PyObject *name)
+{
+    Py_hash_t hash = ((PyASCIIObject *)name)->hash;
+    size_t mask = ((size_t)1 << dk->dk_log2_size) - 1, perturb = (size_t)hash, i;
+    int index_bytes = 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
+    const fc_str_key_entry *entries =
+        (const fc_str_key_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+    if (hash == -1)
+        return 1;               /* not computed: "may" */
+    i = (size_t)hash & mask;
+    for (;;) {
+        Py_ssize_t ix = fc_index_at(dk->dk_indices, index_bytes, i);
+        if (ix == FC_DKIX_EMPTY)
+            return 0;
+        if (ix >= 0 && fc_str_may_equal(entries[ix].key, name))
+            return 1;
+        perturb >>= FC_PERTURB_SHIFT;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+}
+#endif
+
 /* 1 if the shared keys of a class (from fc_peek_instance_dict) surely do
    not include the str `name`, 0 if they may. */
 static inline int fc_shared_keys_lack(void *shared_keys, PyObject *name)
 {
 #if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
     fc_dict_keys *dk = (fc_dict_keys *)shared_keys;
-    Py_ssize_t i, n = dk->dk_nentries, length = PyUnicode_GET_LENGTH(name);
-    fc_str_key_entry *e;
-    if (dk->dk_kind != FC_DICT_KEYS_SPLIT)
-        return 0;
-    e = (fc_str_key_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
-    for (i = 0; i < n; i++) {
-        PyObject *key = e[i].key;
-        if (key == name)
-            return 0;
-        /* Keys are exact str; compare by value those that could be equal. */
-        if (key != NULL && PyUnicode_GET_LENGTH(key) == length
-                && PyUnicode_Compare(key, name) == 0)
-            return 0;
-    }
-    return 1;
+    return dk->dk_kind == FC_DICT_KEYS_SPLIT && !fc_str_keys_hold(dk, name);
 #else
     (void)shared_keys; (void)name;
     return 0;
 #endif
-}
-
-/* 1 if the dict d surely holds no key equal to the str `name`, found
-   without running any code (no __eq__ or __hash__ of a key, no allocation,
-   so no collection and no finalizer); 0 if it may hold one.  Callers inside
-   the tight loops, which hold borrowed items and cached sizes, rely on that.
-   A dict whose keys are all exact str (dk_kind not general, 3.11+) is looked
-   up in place: a str key compares with a str without code.  Otherwise (3.10,
-   or mixed keys) the entries are scanned, and any key that is not an exact
-   str answers "may": its __eq__ could say it equals `name`. */
-static inline int fc_dict_surely_lacks_str(PyObject *d, PyObject *name)
-{
-    Py_ssize_t pos = 0, length = PyUnicode_GET_LENGTH(name);
-    PyObject *key, *value;
-#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
-    if (((fc_dict_keys *)((PyDictObject *)d)->ma_keys)->dk_kind != FC_DICT_KEYS_GENERAL) {
-        /* name's hash is cached (an identifier): nothing to compute. */
-        value = PyDict_GetItemWithError(d, name);
-        if (value == NULL && PyErr_Occurred()) {
-            PyErr_Clear();
-            return 0;
-        }
-        return value == NULL;
-    }
-#endif
-    while (PyDict_Next(d, &pos, &key, &value)) {
-        if (key == name)
-            return 0;
-        if (!PyUnicode_CheckExact(key))
-            return 0;
-        if (PyUnicode_GET_LENGTH(key) == length && PyUnicode_Compare(key, name) == 0)
-            return 0;
-    }
-    return 1;
-}
-
-/* 1 if x's own __dict__ surely holds no key equal to the str `name`, told
-   without creating the dict and without running any code (see
-   fc_dict_surely_lacks_str); 0 if it may, or if that cannot be told.
-   (Out of line: inlined, its registers would be saved at every call of
-   the callers' fast paths, which do not get this far.) */
-static FC_NO_INLINE int fc_instance_dict_surely_lacks(PyObject *x, PyObject *name)
-{
-    PyObject *dict;
-    void *shared_keys;
-    if (!fc_peek_instance_dict(x, &dict, &shared_keys))
-        return 0;
-    if (dict == NULL)
-        return shared_keys == NULL || fc_shared_keys_lack(shared_keys, name);
-    if (!PyDict_CheckExact(dict))
-        return 0;
-    return fc_dict_surely_lacks_str(dict, name);
 }
 
 /* An exact str, int, float, bool or None: its own deep copy. */
@@ -315,72 +411,6 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
 #endif
 }
 
-/* A dict's items read in place, in order, as PyDict_Next gives them but
-   without its call and checks per item: fc_dict_cursor_init(), then
-   fc_dict_cursor_next() until it answers 0.  Valid while no code can
-   change the dict.  Split tables (values kept apart) and layouts not
-   mirrored here are read with PyDict_Next. */
-typedef struct {
-    PyObject *dict;
-    const char *entries;        /* NULL: PyDict_Next */
-    Py_ssize_t n;
-    Py_ssize_t i;
-    int str_keys;               /* entries are fc_str_key_entry */
-} fc_dict_cursor;
-
-static inline void fc_dict_cursor_init(fc_dict_cursor *c, PyObject *d)
-{
-    c->dict = d;
-    c->entries = NULL;
-    c->n = 0;
-    c->i = 0;
-    c->str_keys = 0;
-#ifdef FC_DICT_LAYOUT
-    PyDictObject *mp = (PyDictObject *)d;
-    fc_dict_keys *dk = (fc_dict_keys *)mp->ma_keys;
-    if (mp->ma_values != NULL)
-        return;
-#if FC_DICT_LAYOUT == 311
-    if (dk->dk_kind != FC_DICT_KEYS_GENERAL && dk->dk_kind != FC_DICT_KEYS_UNICODE)
-        return;
-    c->str_keys = dk->dk_kind == FC_DICT_KEYS_UNICODE;
-    c->entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
-#else
-    Py_ssize_t size = dk->dk_size;
-    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
-    c->entries = dk->dk_indices + (size_t)size * index_bytes;
-#endif
-    c->n = dk->dk_nentries;
-#endif
-}
-
-/* 1 with the next item's key and value (borrowed), 0 after the last. */
-static inline int fc_dict_cursor_next(fc_dict_cursor *c, PyObject **key, PyObject **value)
-{
-    if (c->entries == NULL)
-        return PyDict_Next(c->dict, &c->i, key, value);
-    while (c->i < c->n) {
-        Py_ssize_t i = c->i++;
-        PyObject *k, *v;
-        if (c->str_keys) {
-            const fc_str_key_entry *e = (const fc_str_key_entry *)c->entries + i;
-            k = e->key;
-            v = e->value;
-        }
-        else {
-            const fc_general_entry *e = (const fc_general_entry *)c->entries + i;
-            k = e->key;
-            v = e->value;
-        }
-        if (v != NULL) {        /* NULL: a deleted entry */
-            *key = k;
-            *value = v;
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* Where the dict keeps its version tag (3.10, 3.11: it changes with every
    change of the dict, from one global counter). */
 #if !FC_AT_LEAST(FC_PY_3_12)
@@ -425,8 +455,6 @@ static inline PyObject *fc_class_lookup(PyTypeObject *tp, PyObject *name)
 #else
 #define FC_HASH_MODULUS _PyHASH_MODULUS
 #endif
-#define FC_DKIX_EMPTY (-1)
-#define FC_PERTURB_SHIFT 5
 
 /* The probe in two steps, so that a loop probing one dict for many
    addresses reads the table's layout once: fc_address_probe_init(), then
@@ -473,12 +501,7 @@ static inline void fc_address_probe_init(fc_address_probe *p, PyObject *d)
 
 static inline Py_ssize_t fc_probe_index(const fc_address_probe *p, size_t i)
 {
-    switch (p->index_bytes) {
-    case 1: return ((const int8_t *)p->indices)[i];
-    case 2: return ((const int16_t *)p->indices)[i];
-    case 4: return ((const int32_t *)p->indices)[i];
-    default: return (Py_ssize_t)((const int64_t *)p->indices)[i];
-    }
+    return fc_index_at(p->indices, p->index_bytes, i);
 }
 
 /* The find: also tells where a found entry is, its position in the
@@ -570,6 +593,51 @@ static inline PyObject *fc_dict_entry_value(PyObject *d, Py_ssize_t position, Py
 #endif
 }
 
+
+/* 1 if the dict d surely holds no key equal to the str `name`, found
+   without running any code (no __eq__ or __hash__ of a key, no allocation,
+   so no collection and no finalizer); 0 if it may hold one.  Callers inside
+   the tight loops, which hold borrowed items and cached sizes, rely on that.
+   A 1 also means that every key of d is an exact str, which compares with
+   any name without code: the reduce paths that skip the other lookups of
+   object.__reduce_ex__ (of __reduce__, __getstate__...) rely on that.  A
+   dict whose keys are all exact str (dk_kind not general, 3.11+) is probed
+   in place; otherwise (3.10, or a general table) every entry is read, and
+   a key that is not an exact str answers "may". */
+static inline int fc_dict_surely_lacks_str(PyObject *d, PyObject *name)
+{
+    fc_dict_cursor entries;
+    PyObject *key, *value;
+#if defined(FC_DICT_LAYOUT) && FC_DICT_LAYOUT == 311
+    const fc_dict_keys *dk = (const fc_dict_keys *)((PyDictObject *)d)->ma_keys;
+    if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
+        return !fc_str_keys_hold(dk, name);     /* every key an exact str */
+#endif
+    fc_dict_cursor_init(&entries, d);
+    while (fc_dict_cursor_next(&entries, &key, &value)) {
+        if (!PyUnicode_CheckExact(key) || fc_str_may_equal(key, name))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 if x's own __dict__ surely holds no key equal to the str `name`, told
+   without creating the dict and without running any code (see
+   fc_dict_surely_lacks_str); 0 if it may, or if that cannot be told.
+   (Out of line: inlined, its registers would be saved at every call of
+   the callers' fast paths, which do not get this far.) */
+static FC_NO_INLINE int fc_instance_dict_surely_lacks(PyObject *x, PyObject *name)
+{
+    PyObject *dict;
+    void *shared_keys;
+    if (!fc_peek_instance_dict(x, &dict, &shared_keys))
+        return 0;
+    if (dict == NULL)
+        return shared_keys == NULL || fc_shared_keys_lack(shared_keys, name);
+    if (!PyDict_CheckExact(dict))
+        return 0;
+    return fc_dict_surely_lacks_str(dict, name);
+}
 
 /* Walking a set's hash table in place: the next key at or after *pos
    (borrowed), or NULL after the last.  Allocates nothing and runs no code
