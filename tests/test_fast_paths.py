@@ -10,6 +10,7 @@ copy.deepcopy.
 import copy
 import enum
 import functools
+import random
 import sys
 import types
 
@@ -154,6 +155,46 @@ def test_members_whose_dicts_may_hold_a_deepcopy(impl, variant):
         assert (impl.deepcopy(high) is high) == (copy.deepcopy(high) is high)
 
 
+def _members_with_own_dicts(rng, count):
+    """count members of an Enum whose __dict__ each is replaced by a plain
+    dict (a combined str-keyed table, probed in place) of a random size,
+    with random entries deleted (dummies on the probe paths) and
+    "__deepcopy__" among the keys of about half of them."""
+    many = enum.Enum("Many", [("m%d" % i, i) for i in range(count)])
+    has_hook = []
+    for member in many:
+        d = dict(member.__dict__)
+        names = ["attr_%d_%d" % (member.value, i) for i in range(rng.randrange(1, 300))]
+        hook = rng.random() < 0.5
+        position = rng.randrange(len(names) + 1)
+        names.insert(position, "__deepcopy__")
+        for name in names:
+            d[name] = (lambda memo, m=member: ("copied", m.name)) if name == "__deepcopy__" else 0
+        for name in rng.sample(names, len(names) // 3):
+            if name != "__deepcopy__" or not hook:
+                del d[name]
+        if not hook:
+            d.pop("__deepcopy__", None)
+        member.__dict__ = d
+        has_hook.append(hook)
+    return many, has_hook
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_members_whose_own_dicts_are_probed(impl, seed):
+    # An instance's dict of exact str keys is probed for "__deepcopy__" by
+    # its hash, past deleted entries; a member whose dict holds it has that
+    # hook called, as the stdlib's lookup finds it.
+    many, has_hook = _members_with_own_dicts(random.Random(seed), 40)
+    members = list(many)
+    for _ in range(2):              # the second time with the verdicts kept
+        x = members + members[::-1]
+        y = impl.deepcopy(x)
+        assert y == copy.deepcopy(x)
+        for member, hook, copied in zip(members, has_hook, y):
+            assert (copied == ("copied", member.name)) if hook else (copied is member)
+
+
 class _Unit:
     def __init__(self, name):
         self.name = name
@@ -173,7 +214,7 @@ def test_objects_met_again_in_the_item_loops(impl):
         return ([units[i % 3] for i in range(40)] + [_Color.RED, _Color.GREEN] * 10
                 + [{"u": units[1], "c": _Color.RED}, (units[2], parent), parent])
     _, y = _check(impl, make)
-    assert y[0] is y[3] and y[40] is y[42]
+    assert y[0] is y[3] and y[-3]["u"] is y[1] and y[-1].children[0].unit is y[0]
     assert all(child.parent is y[-1] for child in y[-1].children)
 
 

@@ -208,6 +208,8 @@ static inline int fc_dict_entries_next(const fc_dict_entries *t, Py_ssize_t *pos
                                        PyObject **key, PyObject **value)
 {
     Py_ssize_t i;
+    if (*pos < 0)
+        return 0;               /* as PyDict_Next */
     for (i = *pos; i < t->n; i++) {
         PyObject *k, *v;
         if (t->str_keys) {
