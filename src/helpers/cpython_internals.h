@@ -75,6 +75,29 @@ typedef struct {
 } fc_dict_keys;
 #endif
 
+#ifdef FC_DICT_LAYOUT
+/* The width of one of a keys object's indices, and where its entries start
+   (after the indices). */
+static inline int fc_keys_index_bytes(const fc_dict_keys *dk)
+{
+#if FC_DICT_LAYOUT == 311
+    return 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
+#else
+    Py_ssize_t size = dk->dk_size;
+    return size <= 0xff ? 1 : size <= 0xffff ? 2 : (uint64_t)size <= 0xffffffffu ? 4 : 8;
+#endif
+}
+
+static inline const char *fc_keys_entries(const fc_dict_keys *dk)
+{
+#if FC_DICT_LAYOUT == 311
+    return dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
+#else
+    return dk->dk_indices + (size_t)dk->dk_size * fc_keys_index_bytes(dk);
+#endif
+}
+#endif
+
 /* CPython's probe sequence: an empty index slot, the perturbation shift. */
 #define FC_DKIX_EMPTY (-1)
 #define FC_PERTURB_SHIFT 5
@@ -190,12 +213,8 @@ static inline void fc_dict_entries_of(PyObject *d, fc_dict_entries *t)
     if (dk->dk_kind != FC_DICT_KEYS_GENERAL && dk->dk_kind != FC_DICT_KEYS_UNICODE)
         return;
     t->str_keys = dk->dk_kind == FC_DICT_KEYS_UNICODE;
-    t->entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
-#else
-    Py_ssize_t size = dk->dk_size;
-    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
-    t->entries = dk->dk_indices + (size_t)size * index_bytes;
 #endif
+    t->entries = fc_keys_entries(dk);
     t->n = dk->dk_nentries;
 #else
     (void)d;
@@ -203,13 +222,12 @@ static inline void fc_dict_entries_of(PyObject *d, fc_dict_entries *t)
 }
 
 /* PyDict_Next over entries found by fc_dict_entries_of: the item at or
-   after *pos that is not deleted, *pos then just past it; 0 at the end. */
+   after *pos (not negative) that is not deleted, *pos then just past it; 0
+   at the end. */
 static inline int fc_dict_entries_next(const fc_dict_entries *t, Py_ssize_t *pos,
                                        PyObject **key, PyObject **value)
 {
     Py_ssize_t i;
-    if (*pos < 0)
-        return 0;               /* as PyDict_Next */
     for (i = *pos; i < t->n; i++) {
         PyObject *k, *v;
         if (t->str_keys) {
@@ -241,6 +259,8 @@ static inline int fc_dict_next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyO
     fc_dict_entries_of(d, &t);
     if (t.entries == NULL)
         return PyDict_Next(d, pos, key, value);
+    if (*pos < 0)
+        return 0;               /* as PyDict_Next (a cursor never has one) */
     return fc_dict_entries_next(&t, pos, key, value);
 }
 
@@ -306,9 +326,8 @@ static inline int fc_str_keys_hold(const fc_dict_keys *dk, PyObject *name)
 {
     Py_hash_t hash = ((PyASCIIObject *)name)->hash;
     size_t mask = ((size_t)1 << dk->dk_log2_size) - 1, perturb = (size_t)hash, i;
-    int index_bytes = 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
-    const fc_str_key_entry *entries =
-        (const fc_str_key_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+    int index_bytes = fc_keys_index_bytes(dk);
+    const fc_str_key_entry *entries = (const fc_str_key_entry *)fc_keys_entries(dk);
     if (hash == -1)
         return 1;               /* not computed: "may" */
     i = (size_t)hash & mask;
@@ -369,11 +388,11 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
     int result = 1;
     if (mp->ma_values != NULL)
         return -1;              /* split table: values kept apart */
+    const char *entries = fc_keys_entries(dk);
 #if FC_DICT_LAYOUT == 311
-    char *entries = dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
     if (dk->dk_kind == FC_DICT_KEYS_UNICODE) {
         /* Keys are all exact str (the dict turns general otherwise). */
-        fc_str_key_entry *e = (fc_str_key_entry *)entries;
+        const fc_str_key_entry *e = (const fc_str_key_entry *)entries;
         for (i = 0; i < n; i++) {
             PyObject *v = e[i].value;
             if (i + ahead < n)
@@ -388,12 +407,8 @@ static inline int fc_dict_scan_atomic(PyObject *dict)
     }
     if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
         return -1;
-#else
-    Py_ssize_t size = dk->dk_size;
-    size_t index_bytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffff ? 4 : 8;
-    char *entries = dk->dk_indices + (size_t)size * index_bytes;
 #endif
-    fc_general_entry *g = (fc_general_entry *)entries;
+    const fc_general_entry *g = (const fc_general_entry *)entries;
     for (i = 0; i < n; i++) {
         PyObject *k = g[i].key, *v = g[i].value;
         if (i + ahead < n) {
@@ -485,16 +500,13 @@ static inline void fc_address_probe_init(fc_address_probe *p, PyObject *d)
     if (dk->dk_kind != FC_DICT_KEYS_GENERAL)
         return;
     p->mask = ((size_t)1 << dk->dk_log2_size) - 1;
-    p->index_bytes = 1 << (dk->dk_log2_index_bytes - dk->dk_log2_size);
-    p->entries = (const fc_general_entry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
 #else
     if (((PyDictObject *)d)->ma_values != NULL)
         return;                     /* a split table */
     p->mask = (size_t)dk->dk_size - 1;
-    p->index_bytes = dk->dk_size <= 0xff ? 1 : dk->dk_size <= 0xffff ? 2
-                     : (uint64_t)dk->dk_size <= 0xffffffffu ? 4 : 8;
-    p->entries = (const fc_general_entry *)(dk->dk_indices + (size_t)dk->dk_size * p->index_bytes);
 #endif
+    p->index_bytes = fc_keys_index_bytes(dk);
+    p->entries = (const fc_general_entry *)fc_keys_entries(dk);
     p->indices = dk->dk_indices;
 #else
     (void)d;
