@@ -73,22 +73,42 @@ cdef inline int known_native_past_hot(Session s, Frame* f, PyObject* item,
                                       PyObject** y) except -1:
     """known_native() for an item that is none of the hot atoms."""
     cdef PyTypeObject* tp = Py_TYPE(item)
-    if tp == T_LIST or tp == T_DICT:
-        return known_in_table(s, f, item, y)
-    if not (tp == T_TUPLE or tp == T_SET or tp == T_FROZENSET or tp == T_BYTEARRAY):
-        # Not a container: the memo first (an object met again is found
-        # without the verdict on its class), as the stdlib looks.  Nothing
-        # that is its own copy is recorded (but by _reconstruct, as its own
-        # copy).  The item cannot be f's source (a list or dict), so the
-        # lookup needs no note_copy() first: only handing the item out does.
-        y[0] = memo_native_get(s, item)
-        if y[0] != NULL:
-            return 1
-        if own_copy_past_hot(item):
-            y[0] = item
-            return 1
-        note_copy(s, f)
-        return 0
+    if (tp.tp_flags & Py_TPFLAGS_HEAPTYPE) or not (
+            tp == T_LIST or tp == T_DICT or tp == T_TUPLE or tp == T_SET
+            or tp == T_FROZENSET or tp == T_BYTEARRAY):
+        return known_not_container(s, f, item, y)
+    return known_container(s, f, item, y)
+
+
+cdef inline int known_not_container(Session s, Frame* f, PyObject* item,
+                                    PyObject** y) except -1:
+    """known_native() for an item that is neither a hot atom nor a list,
+    dict, tuple, set, frozenset or bytearray (instances among them: their
+    classes are heap types).  The memo first, as the stdlib looks, so that
+    an object met again is found without the verdict on its class: nothing
+    that is its own copy is recorded (but by _reconstruct, as its own
+    copy).  The item cannot be f's source (a list or dict), so the lookup
+    needs no note_copy() first: only handing the item out does.  (The hit is
+    the whole of the inlined part: the rest is out of line.)"""
+    y[0] = memo_native_get(s, item)
+    if y[0] != NULL:
+        return 1
+    return known_past_memo(s, f, item, y)
+
+
+cdef int known_past_memo(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
+    """known_native_past_hot() for an item that is not a container and not
+    in the memo."""
+    if own_copy_past_hot(item):
+        y[0] = item
+        return 1
+    note_copy(s, f)
+    return 0
+
+
+cdef int known_container(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
+    """known_native_past_hot() for a list, dict, tuple, set, frozenset or
+    bytearray."""
     if own_copy_past_hot(item):
         y[0] = item
         return 1

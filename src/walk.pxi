@@ -178,8 +178,14 @@ cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y)
 cdef int known_or_bulk_other(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
     if not bulk_candidate(item):
         f.child_scanned = False
-        # (known_or_bulk() has found it none of the hot atoms.)
-        return KNOWN if known_native_past_hot(s, f, item, y) else MUST_COPY
+        # (known_or_bulk() has found it none of the hot atoms.  KNOWN and
+        # MUST_COPY are known_native's 1 and 0: its answer passes through.)
+        return known_native_past_hot(s, f, item, y)
+    return known_or_bulk_container(s, f, item, y)
+
+
+cdef int known_or_bulk_container(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
+    """known_or_bulk() for a list or dict."""
     if known_in_table(s, f, item, y):
         return KNOWN
     f.child_scanned = True
