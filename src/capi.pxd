@@ -39,6 +39,7 @@ cdef extern from "Python.h":
     # either a list or a tuple
     Py_ssize_t PySequence_Fast_GET_SIZE(PyObject* o)
     PyObject* PySequence_Fast_GET_ITEM(PyObject* o, Py_ssize_t i)
+    PyObject** PySequence_Fast_ITEMS(PyObject* o)      # the item array
 
     # dicts: GetItemWithError returns a borrowed reference or NULL
     PyObject* PyDict_New() except NULL

@@ -161,6 +161,13 @@ cdef inline bint small_atom(SmallTree* t, PyObject* o) except -1:
     return hot_atom_unmapped(t.memo_probe, o)
 
 
+cdef inline bint small_hot_atom(SmallTree* t, PyObject* o) noexcept:
+    """small_atom() told without a probe of the memo: True for a hot atom
+    when there is no memo to look in first (none, or 3.14+, which answers
+    atoms before the memo); False when small_atom() must tell."""
+    return is_hot_atomic(Py_TYPE(o)) and (ATOMIC_BEFORE_MEMO or t.memo == NULL)
+
+
 cdef inline bint small_item(SmallTree* t, PyObject* o, int depth, bint* leaf) except -1:
     """Can o, an item of a container at this depth, be copied here?
     (*leaf cleared if o is a container.)"""
@@ -185,6 +192,7 @@ cdef bint small_scan(SmallTree* t, PyObject* x, int depth) except -1:
     cdef Py_ssize_t pos = 0
     cdef PyObject* key
     cdef PyObject* item
+    cdef PyObject** seq_items
     cdef bint leaf = True
     cdef fc_dict_cursor items
     if t.memo != NULL:
@@ -204,8 +212,11 @@ cdef bint small_scan(SmallTree* t, PyObject* x, int depth) except -1:
     elif tp == T_LIST or tp == T_TUPLE:
         if PySequence_Fast_GET_SIZE(x) > SMALL_MAX_ITEMS:
             return False
+        # (The items cannot change: no code runs.)
+        seq_items = PySequence_Fast_ITEMS(x)
         for pos in range(PySequence_Fast_GET_SIZE(x)):
-            if not small_item(t, PySequence_Fast_GET_ITEM(x, pos), depth, &leaf):
+            item = seq_items[pos]
+            if not (small_hot_atom(t, item) or small_item(t, item, depth, &leaf)):
                 return False
     elif not (PySet_GET_SIZE(x) <= SMALL_MAX_ITEMS and sets_unregistered()
               and all_own_copies_set(x)):
@@ -339,7 +350,9 @@ cdef int small_plan(SmallTree* t, SmallPlan* plan, Py_ssize_t node) except -1:
     plan.node[plan.n] = <int>node
     plan.step[plan.n] = SMALL_ENTER
     plan.n += 1
-    if Py_TYPE(x) == T_DICT:
+    if t.leaf[node]:
+        pass                        # no container in it: no steps inside
+    elif Py_TYPE(x) == T_DICT:
         fc_dict_cursor_init(&items, x)
         while fc_dict_cursor_next(&items, &key, &item):
             small_plan_item(t, plan, item)
