@@ -169,6 +169,14 @@ cdef int dict_accept(Session s, Frame* f, PyObject* y) except -1:
         # (A hook that ran while the value was copied may have turned the
         # memo into a dict: then the key is looked up in it, as the stdlib
         # does for every key.)
+        if s.memo_mode == MEMO_MAPPING and key_copy_is_itself(s, f.key):
+            # The key's copy is the key: stored now, without a turn of the
+            # walk (the stdlib's deepcopy(key, memo) would return it and
+            # record nothing).
+            key = f.key
+            f.key = NULL
+            f.phase = PH_NEXT
+            return dict_store_stealing(s, f.dst, key, y)
         f.value = y
         f.phase = PH_KEY_NEXT
         return 0
@@ -187,6 +195,18 @@ cdef int dict_accept(Session s, Frame* f, PyObject* y) except -1:
     f.value = NULL
     f.phase = PH_NEXT
     return dict_store_stealing(s, f.dst, y, value)
+
+
+cdef inline bint key_copy_is_itself(Session s, PyObject* key) noexcept:
+    """With a mapping memo, once the value is copied: is key a hot atom that
+    the memo has no entry for (known_atom_mapped), so that its copy is
+    itself?  Probed now, since copying the value may have run hooks that
+    added entries.  Runs no Python code."""
+    cdef fc_address_probe memo_probe
+    if not is_hot_atomic(Py_TYPE(key)):
+        return False
+    memo_probe_init(s, &memo_probe)
+    return known_atom_mapped(s, &memo_probe, key)
 
 
 cdef inline int dict_store_stealing(Session s, PyObject* d, PyObject* key,
