@@ -10,6 +10,8 @@ cdef enum DictPhase:
     # Where a dict frame is in copying one item.
     PH_NEXT = 0         # fetch the next item
     PH_VALUE = 1        # waiting for the value's copy; the key is copied next
+                        # (or, with a mapping memo, stored as it is if its
+                        # copy is itself: key_copy_is_itself)
     PH_VALUE_KEY_OWN = 2    # waiting for the value's copy; the key is its own
                             # copy and is stored as it is
     PH_KEY_NEXT = 3     # the value is copied; hand out the key next
@@ -92,7 +94,8 @@ cdef int dict_next_general(Session s, Frame* f, PyObject** child) except -1:
     """With a mapping memo, and for the key of an item on the general path:
     the next item to go to the walk, its value, then its key.  (With a
     mapping memo, items whose key and value are atomic objects the memo has
-    no entry for are stored here.)"""
+    no entry for are stored here; dict_accept() stores such a key with its
+    value's copy.)"""
     cdef PyObject* k
     cdef PyObject* v
     cdef Py_ssize_t left = ITEMS_PER_SLICE
@@ -198,10 +201,12 @@ cdef int dict_accept(Session s, Frame* f, PyObject* y) except -1:
 
 
 cdef inline bint key_copy_is_itself(Session s, PyObject* key) noexcept:
-    """With a mapping memo, once the value is copied: is key a hot atom that
-    the memo has no entry for (known_atom_mapped), so that its copy is
-    itself?  Probed now, since copying the value may have run hooks that
-    added entries.  Runs no Python code."""
+    """With a mapping memo, once the value is copied: is key's copy itself
+    (known_atom_mapped)?  On 3.10-3.13, a hot atom that a dict memo has no
+    entry for - probed now, since copying the value may have run hooks that
+    added entries (a memo that is not a dict is asked by the walk); on
+    3.14+, any hot atom (atoms come before the memo).  Runs no Python
+    code."""
     cdef fc_address_probe memo_probe
     if not is_hot_atomic(Py_TYPE(key)):
         return False

@@ -116,8 +116,8 @@ cdef int known_container(Session s, Frame* f, PyObject* item, PyObject** y) exce
 
 
 cdef inline int known_in_table(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
-    """known_native() for an item that is not its own copy (for a list or a
-    dict, never their own copies, the whole of it)."""
+    """known_native() for an item that is not its own copy (a list or a
+    dict, never their own copies, or an item found not to be)."""
     # The item may lead back to the container: record the container's copy
     # before looking (note_copy is a no-op for kinds recorded at the end).
     note_copy(s, f)

@@ -158,7 +158,8 @@ cdef inline int hand_out(Frame* f, PyObject* item, PyObject** child,
 
 
 cdef enum:
-    # What known_or_bulk() found
+    # What known_or_bulk() found.  MUST_COPY and KNOWN must stay known_native's
+    # 0 and 1: known_or_bulk_other() passes its answer through.
     MUST_COPY = 0       # the item goes to the walk
     KNOWN = 1           # its copy is known
     BULK_COPIED = 2     # it was copied whole (bulk_copy)

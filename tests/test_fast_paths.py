@@ -306,10 +306,13 @@ def test_set_of_atomic_values_shared_and_new(impl):
     assert y[2] is y[3] and y[2] == x[2]
 
 
-def test_key_looked_up_when_a_hook_records_it(impl):
+@pytest.mark.parametrize("callers_memo", [False, True])
+def test_key_looked_up_when_a_hook_records_it(impl, callers_memo):
     # A hook that runs while a value is copied records the item's (atomic)
     # key in the memo: up to 3.13 the stdlib then uses the recorded object
     # as the key; from 3.14 on an atomic key is answered before the memo.
+    # (The memo is the copy's own, turned into a dict for the hook, or the
+    # caller's dict.)
     key = "".join(["k", "e", "y"])
 
     class Sneaky:
@@ -317,12 +320,46 @@ def test_key_looked_up_when_a_hook_records_it(impl):
             memo[id(key)] = "replaced"
             return Sneaky()
 
-    def make():
-        return {key: Sneaky(), "after": [1]}
-    x = make()
-    y, ref = impl.deepcopy(x), copy.deepcopy(x)
+    x = {key: Sneaky(), "after": [1]}
+    if callers_memo:
+        y, ref = impl.deepcopy(x, {}), copy.deepcopy(x, {})
+    else:
+        y, ref = impl.deepcopy(x), copy.deepcopy(x)
     expected_key = "key" if sys.version_info >= (3, 14) else "replaced"
     assert sorted(y) == sorted(ref) == ["after", expected_key]
+
+
+class _LoggingMemo(dict):
+    """A memo that is not a dict: logs the keys the copy looks up."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked = []
+
+    def get(self, key, default=None):
+        self.asked.append(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self.asked.append(key)
+        return super().__contains__(key)
+
+
+def test_keys_looked_up_in_a_memo_that_is_not_a_dict(impl):
+    # Up to 3.13 the stdlib looks every object up in the memo, a dict key
+    # after its value; a memo that is not a dict must be asked the same.
+    key = "".join(["k", "e", "y"])
+    value = [1, [2]]
+    x = {key: value, "n": 3}
+    logs = []
+    for deepcopy in (impl.deepcopy, copy.deepcopy):
+        memo = _LoggingMemo()
+        y = deepcopy(x, memo)
+        assert y == x and y[key] is not value
+        names = {id(x): "x", id(key): "key", id(value): "value", id(value[1]): "inner"}
+        logs.append([names.get(k, "other") for k in memo.asked])
+    assert logs[0] == logs[1]
+    assert ("key" in logs[1]) == (sys.version_info < (3, 14))
 
 
 def test_reduce_value_of_a_c_type_with_a_lazy_dict(impl):
