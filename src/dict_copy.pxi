@@ -208,8 +208,6 @@ cdef inline bint key_copy_is_itself(Session s, PyObject* key) noexcept:
     3.14+, any hot atom (atoms come before the memo).  Runs no Python
     code."""
     cdef fc_address_probe memo_probe
-    if not is_hot_atomic(Py_TYPE(key)):
-        return False
     memo_probe_init(s, &memo_probe)
     return known_atom_mapped(s, &memo_probe, key)
 

@@ -127,8 +127,11 @@ cdef inline int known_in_table(Session s, Frame* f, PyObject* item, PyObject** y
 
 cdef inline void memo_probe_init(Session s, fc_address_probe* memo_probe) noexcept:
     """Before a tight loop that asks known_atom_mapped(): read the layout of
-    a dict memo's table (valid while no Python code runs)."""
-    if s.memo_is_dict:
+    a dict memo's table (valid while no Python code runs).  Only 3.10-3.13
+    read it: from 3.14 on known_atom_mapped() answers atoms before the
+    memo, and the probe is left unset, as it is for a memo that is not a
+    dict."""
+    if s.memo_is_dict and not ATOMIC_BEFORE_MEMO:
         fc_address_probe_init(memo_probe, <PyObject*>s.memo)
 
 

@@ -179,8 +179,8 @@ cdef inline int known_or_bulk(Session s, Frame* f, PyObject* item, PyObject** y)
 cdef int known_or_bulk_other(Session s, Frame* f, PyObject* item, PyObject** y) except -1:
     if not bulk_candidate(item):
         f.child_scanned = False
-        # (known_or_bulk() has found it none of the hot atoms.  KNOWN and
-        # MUST_COPY are known_native's 1 and 0: its answer passes through.)
+        # (known_or_bulk() has found it none of the hot atoms.  Its answer
+        # passes through: see KNOWN and MUST_COPY.)
         return known_native_past_hot(s, f, item, y)
     return known_or_bulk_container(s, f, item, y)
 
