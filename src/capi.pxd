@@ -4,7 +4,7 @@
 # Cython raising on it.
 
 from cpython.object cimport PyObject, PyTypeObject
-from libc.stdint cimport uint32_t, uint64_t
+from libc.stdint cimport uint8_t, uint32_t, uint64_t
 
 cdef extern from "Python.h":
     void incref "Py_INCREF" (PyObject* o)
@@ -97,13 +97,6 @@ cdef extern from "fastcopy_helpers.h":
     Py_ssize_t fc_address_slot(const void* p, int bits)
     uint64_t fc_address_hash(const void* p)
     void* fc_spare_slot_exchange(void* p) noexcept
-    ctypedef struct fc_keep_alive_log:
-        PyObject** items
-        Py_ssize_t n
-        Py_ssize_t first_at
-    int fc_keep_alive_log_push(fc_keep_alive_log* log, PyObject* x, Py_ssize_t table_used,
-                               Py_ssize_t table_capacity) except -1
-    void fc_keep_alive_log_clear(fc_keep_alive_log* log) noexcept
     int fc_watch_dispatch_tables(PyObject* dicts, int rules_dicts) except -1
     uint64_t fc_dispatch_epoch()
     uint64_t fc_rules_epoch()

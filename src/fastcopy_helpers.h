@@ -28,7 +28,6 @@
 #include "helpers/dispatch_watch.h"      /* the dispatch-table epoch */
 #include "helpers/type_slots.h"          /* type-slot checks, address hash */
 #include "helpers/spare_slot.h"          /* the memo storage kept between calls */
-#include "helpers/keep_alive_log.h"      /* the order copies finished in */
 #include "helpers/bulk_copy.h"           /* GC-off whole-container copies */
 #include "helpers/entry.h"               /* built-in entry points, patched vectorcall */
 

@@ -103,6 +103,8 @@ cdef int instance_open(Session s, Frame* f, PyObject* x, TypeInfo* info) except 
         f.items = info.slotnames
     f.phase = IP_DICT
     memo_record(s, x, y)
+    if s.memo_mode == MEMO_NATIVE:
+        f.memo_at = <uint32_t>(s.table.used - 1)   # (x had no entry: appended)
     return 1
 
 
@@ -124,8 +126,7 @@ cdef int instance_advance(Session s, Frame* f, PyObject** child) except -1:
                     # Attributes that are all their own copies (the leaves
                     # of a graph): no frame of their own.
                     fc_update_dict_of_atomic(f.key, d, s.gc_paused)
-                    memo_native_add(s, d, f.key)
-                    native_keep_alive(s, d)
+                    memo_native_add_finished(s, d, f.key)
                     f.value = NULL
                     release(s, d)
                     s.work += 1
@@ -251,7 +252,7 @@ cdef PyObject* instance_finish(Session s, Frame* f) except NULL:
         memo_record_again(s, f.src, f.dst)
         memo_keep_alive(s, f.src)
     else:
-        native_keep_alive(s, f.src)
+        native_keep_alive_at(s, f.src, f.memo_at)
     incref(f.dst)
     return f.dst
 

@@ -154,8 +154,7 @@ cdef PyObject* tuple_done(Session s, PyObject* src, PyObject* dst, bint last) ex
         # fails, the caller still owns it.)
         y = dst if dst != NULL else src
         if y != src and not last:
-            memo_native_add(s, src, y)      # (the table keeps src alive)
-            native_keep_alive(s, src)
+            memo_native_add_finished(s, src, y)     # (the table keeps src alive)
         incref(y)
         return y
     y = memo_subscript(s, src)

@@ -41,8 +41,8 @@ cdef enum:
 # the high half), so a probe tells most keys apart without touching the
 # entries - with a large memo, every touch of another cache line costs.
 ctypedef uint64_t IndexSlot
-# Positions + 1 must fit in 32 bits.
-cdef Py_ssize_t MAX_ENTRIES = (<Py_ssize_t>1 << 32) - 2
+# Positions + 1 must fit in 32 bits, and a table size in 31 (FinishLog).
+cdef Py_ssize_t MAX_ENTRIES = (<Py_ssize_t>1 << 31) - 1
 
 
 cdef struct MemoTable:
@@ -331,6 +331,202 @@ cdef bint spare_take(MemoTable* t) noexcept:
     return True
 
 
+# -- the finish log -----------------------------------------------------------
+#
+# The stdlib appends each object it copied to memo[id(memo)] when its copy is
+# done.  The native table already owns every original, so that list is needed
+# only if a hook is later handed the memo as a dict (memo_as_dict), which must
+# then hold the objects finished so far, in the order they finished.  The log
+# keeps that order in a few bits per entry:
+#
+#   - a "leaf" finish, of the entry recorded last with nothing else finished
+#     since it was recorded (a container whose items were all atoms, a
+#     tuple, an instance with atomic state), sets the entry's bit in
+#     `leaves`: it finished just after it was recorded;
+#   - any other finish appends the entry's position to `words`, after a mark
+#     word FINISH_MARK | table size if entries were recorded since the last
+#     word.  A mark places the leaves: the ones recorded before it finished
+#     before it, the others after it.
+
+cdef enum:
+    FINISH_INLINE = 8       # words, and bytes of leaf bits, in the session
+
+cdef uint32_t FINISH_MARK = 0x80000000
+
+
+cdef struct FinishLog:
+    uint32_t* words         # positions and marks, in finish order
+    Py_ssize_t n
+    Py_ssize_t capacity
+    uint8_t* leaves         # bit p: entry p finished as a leaf
+    Py_ssize_t leaf_room    # bits in `leaves`; 0 until the first finish
+    Py_ssize_t words_at     # the table's size when the last word was written
+    Py_ssize_t first_at     # the table's size at the first finish
+    uint32_t inline_words[FINISH_INLINE]
+    uint8_t inline_leaves[FINISH_INLINE]
+
+
+cdef inline int finish_log_note(FinishLog* log, MemoTable* t, PyObject* x) except -1:
+    """Log that the copy of x, a key of the table, is done (inline for the
+    usual case: a leaf)."""
+    cdef Py_ssize_t p = t.used - 1
+    cdef uint8_t bit = <uint8_t>(1 << (p & 7))
+    if (p < log.leaf_room and log.words_at <= p and t.entries[p].key == x
+            and not (log.leaves[p >> 3] & bit)):
+        log.leaves[p >> 3] |= bit
+        return 0
+    return finish_log_add(log, t, x, -1)
+
+
+cdef inline int finish_log_note_new(FinishLog* log, MemoTable* t) except -1:
+    """finish_log_note() for the entry appended last, just now: nothing can
+    have finished since, so it is a leaf."""
+    cdef Py_ssize_t p = t.used - 1
+    if FASTCOPY_DEBUG:
+        assert log.words_at <= p and not finish_is_leaf(log, p)
+    if p < log.leaf_room:
+        log.leaves[p >> 3] |= <uint8_t>(1 << (p & 7))
+        return 0
+    return finish_log_add(log, t, t.entries[p].key, p)
+
+
+cdef inline int finish_log_note_at(FinishLog* log, MemoTable* t, PyObject* x,
+                                   Py_ssize_t at) except -1:
+    """finish_log_note() for x known to be entry `at` (a container's frame
+    notes where its copy was recorded): a container finishing after its
+    items costs no lookup."""
+    if FASTCOPY_DEBUG:
+        assert t.entries[at].key == x
+    if at == t.used - 1:
+        return finish_log_note(log, t, x)
+    if log.n + 2 <= log.capacity:
+        if log.words_at != t.used:
+            log.words[log.n] = FINISH_MARK | <uint32_t>t.used
+            log.n += 1
+            log.words_at = t.used
+        log.words[log.n] = <uint32_t>at
+        log.n += 1
+        return 0
+    return finish_log_add(log, t, x, at)
+
+
+cdef int finish_log_add(FinishLog* log, MemoTable* t, PyObject* x, Py_ssize_t at) except -1:
+    """finish_log_note() for the first finish, a leaf beyond the bits, an
+    entry finished twice (the stdlib then lists it twice) and the rest.
+    at: x's position in the table, or -1 if not known."""
+    cdef Py_ssize_t p = t.used - 1
+    cdef uint64_t h
+    cdef Py_ssize_t free_slot
+    cdef MemoEntry* e
+    if log.leaf_room == 0:
+        log.first_at = t.used
+        log.leaves = log.inline_leaves
+        log.leaf_room = 8 * FINISH_INLINE
+        log.words = log.inline_words
+        log.capacity = FINISH_INLINE
+    if log.words_at <= p and t.entries[p].key == x:
+        if p >= log.leaf_room:
+            finish_leaves_grow(log, t.capacity)
+        if not (log.leaves[p >> 3] & (1 << (p & 7))):
+            log.leaves[p >> 3] |= <uint8_t>(1 << (p & 7))
+            return 0
+    if at < 0:
+        e = table_find(t, x, &h, &free_slot)
+        if FASTCOPY_DEBUG:
+            assert e != NULL
+        at = e - t.entries
+    if log.words_at != t.used:
+        finish_word(log, FINISH_MARK | <uint32_t>t.used, t.capacity)
+        log.words_at = t.used
+    return finish_word(log, <uint32_t>at, t.capacity)
+
+
+cdef int finish_word(FinishLog* log, uint32_t word, Py_ssize_t table_capacity) except -1:
+    """Append a word.  The room grows in a few large steps, to half a word
+    per entry the table has room for at least (storage not written to
+    costs no memory)."""
+    cdef uint32_t* grown
+    cdef Py_ssize_t capacity
+    if log.n == log.capacity:
+        capacity = max(2 * log.capacity, table_capacity >> 1)
+        if log.words == log.inline_words:
+            grown = <uint32_t*>malloc(capacity * sizeof(uint32_t))
+            if grown != NULL:
+                memcpy(grown, log.inline_words, log.n * sizeof(uint32_t))
+        else:
+            grown = <uint32_t*>realloc(log.words, capacity * sizeof(uint32_t))
+        if grown == NULL:
+            raise MemoryError()
+        log.words = grown
+        log.capacity = capacity
+    log.words[log.n] = word
+    log.n += 1
+    return 0
+
+
+cdef int finish_leaves_grow(FinishLog* log, Py_ssize_t table_capacity) except -1:
+    """Room for a bit per entry the table has room for."""
+    cdef Py_ssize_t size = log.leaf_room >> 3
+    cdef Py_ssize_t grown_size = max(2 * size, (table_capacity + 7) >> 3)
+    cdef uint8_t* grown
+    if log.leaves == log.inline_leaves:
+        grown = <uint8_t*>malloc(grown_size)
+        if grown != NULL:
+            memcpy(grown, log.inline_leaves, size)
+    else:
+        grown = <uint8_t*>realloc(log.leaves, grown_size)
+    if grown == NULL:
+        raise MemoryError()
+    memset(grown + size, 0, grown_size - size)
+    log.leaves = grown
+    log.leaf_room = 8 * grown_size
+    return 0
+
+
+cdef list finish_log_objects(FinishLog* log, MemoTable* t):
+    """The originals logged, in the order they finished: the stdlib's
+    memo[id(memo)] by now."""
+    cdef list finished = []
+    cdef Py_ssize_t i
+    cdef Py_ssize_t p = 0           # the next entry that may be a leaf
+    cdef Py_ssize_t upto
+    cdef uint32_t word
+    for i in range(log.n):
+        word = log.words[i]
+        if word & FINISH_MARK:
+            upto = word & ~FINISH_MARK
+            while p < upto:
+                if finish_is_leaf(log, p):
+                    finished.append(<object>t.entries[p].key)
+                p += 1
+        else:
+            finished.append(<object>t.entries[word].key)
+    while p < t.used:
+        if finish_is_leaf(log, p):
+            finished.append(<object>t.entries[p].key)
+        p += 1
+    return finished
+
+
+cdef inline bint finish_is_leaf(FinishLog* log, Py_ssize_t p) noexcept:
+    return p < log.leaf_room and (log.leaves[p >> 3] & (1 << (p & 7))) != 0
+
+
+cdef void finish_log_clear(FinishLog* log) noexcept:
+    """Empty the log and free its storage (safe to call twice)."""
+    if log.words != NULL and log.words != log.inline_words:
+        free(log.words)
+    if log.leaves != NULL and log.leaves != log.inline_leaves:
+        free(log.leaves)
+    log.words = NULL
+    log.leaves = NULL
+    log.n = 0
+    log.capacity = 0
+    log.leaf_room = 0
+    log.words_at = 0
+    log.first_at = 0
+
+
 # -- the memo API -----------------------------------------------------------
 
 cdef enum MemoMode:
@@ -357,6 +553,12 @@ cdef inline int memo_native_add(Session s, PyObject* x, PyObject* y) except -1:
     return table_add_new(&s.table, x, y)
 
 
+cdef inline int memo_native_add_finished(Session s, PyObject* x, PyObject* y) except -1:
+    """MEMO_NATIVE: memo_native_add(), and x's copy is done (native_keep_alive)."""
+    memo_native_add(s, x, y)
+    return finish_log_note_new(&s.kept, &s.table)
+
+
 cdef object memo_as_dict(Session s):
     """The memo as a dict for a hook.  In native mode the table is turned
     into the dict the stdlib would have filled by now, and the session
@@ -365,21 +567,21 @@ cdef object memo_as_dict(Session s):
         return s.memo
     # The one move between modes: native -> mapping, never back.
     cdef dict memo = {}
-    cdef fc_keep_alive_log* log = &s.kept
+    cdef FinishLog* log = &s.kept
     cdef MemoEntry* entries = s.table.entries
     cdef Py_ssize_t i
-    cdef list keep_alive = [<object>log.items[i] for i in range(log.n)]
+    cdef list keep_alive = finish_log_objects(log, &s.table)
     # The entries in the order they were recorded, memo[id(memo)] among them
     # where the first object finished.
     for i in range(s.table.used + 1):
-        if log.n != 0 and i == log.first_at:
+        if log.leaf_room != 0 and i == log.first_at:
             memo[id(memo)] = keep_alive
         if i < s.table.used:
             memo[id(<object>entries[i].key)] = <object>entries[i].value
     s.memo = memo
     s.memo_is_dict = True
     s.memo_mode = MEMO_MAPPING
-    fc_keep_alive_log_clear(log)
+    finish_log_clear(log)
     table_clear(&s.table)
     return memo
 
@@ -499,7 +701,12 @@ cdef inline int native_keep_alive(Session s, PyObject* x) except -1:
     The table owns x, so the stdlib's keep-alive list is needed only if a
     hook is handed the memo as a dict (memo_as_dict), which then finds the
     objects finished so far, in the order they finished."""
-    return fc_keep_alive_log_push(&s.kept, x, s.table.used, s.table.capacity)
+    return finish_log_note(&s.kept, &s.table, x)
+
+
+cdef inline int native_keep_alive_at(Session s, PyObject* x, Py_ssize_t at) except -1:
+    """native_keep_alive() for x recorded as entry `at` of the table."""
+    return finish_log_note_at(&s.kept, &s.table, x, at)
 
 
 cdef inline PyObject* keep_alive_list(Session s) noexcept:

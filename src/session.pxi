@@ -14,7 +14,7 @@ cdef class Session:
     # into for a hook).  Only ever moves from native to mapping.
     cdef int memo_mode
     cdef MemoTable table
-    cdef fc_keep_alive_log kept  # native mode: the order copies finished in
+    cdef FinishLog kept         # native mode: the order copies finished in
     cdef object memo
     cdef bint memo_is_dict      # memo is an exact dict: use the PyDict API
     cdef object keep_alive_key  # id(memo): made once, or the dict's own key
@@ -55,7 +55,7 @@ cdef inline void session_end(Session s) noexcept:
     (its decrefs may run Python code: a finally clause has saved any
     exception in flight)."""
     gc_resume(s)
-    fc_keep_alive_log_clear(&s.kept)
+    finish_log_clear(&s.kept)
     if s.table.entries != NULL:
         table_clear(&s.table)
 

@@ -63,6 +63,8 @@ cdef struct Frame:
     bint child_checked  # the child last handed out is known to be neither
                         # its own copy nor in the (native) memo
     bint child_scanned  # ... and bulk_copy() has declined it
+    uint32_t memo_at    # native memo: where the copy is in the table, once
+                        # recorded (set by note_copy and instance_open)
 
 
 cdef enum:
@@ -138,6 +140,7 @@ cdef int note_copy_now(Session s, Frame* f) except -1:
     if s.memo_mode == MEMO_NATIVE:
         # New: it was not in the memo when its frame was opened.
         memo_native_add(s, f.src, f.dst)
+        f.memo_at = <uint32_t>(s.table.used - 1)
     else:
         memo_record(s, f.src, f.dst)
     return 0
@@ -226,10 +229,9 @@ cdef int bulk_copy(Session s, PyObject* x, PyObject** out) except -1:
         return 0
     y = copy_whole(s, x)
     try:
-        memo_native_add(s, x, y)
+        memo_native_add_finished(s, x, y)
     finally:
         decref(y)                   # the table holds it from here on
-    native_keep_alive(s, x)
     out[0] = y
     return 1
 
@@ -416,8 +418,11 @@ cdef PyObject* mutable_finish(Session s, Frame* f, bint last) except NULL:
         memo_record_again(s, f.src, f.dst)
         memo_keep_alive(s, f.src)
     elif not last:
-        note_copy(s, f)
-        native_keep_alive(s, f.src)
+        if f.memoized:
+            native_keep_alive_at(s, f.src, f.memo_at)
+        else:
+            # Recorded only now (no item needed it first): a leaf.
+            memo_native_add_finished(s, f.src, f.dst)
     incref(f.dst)
     return f.dst
 

@@ -270,6 +270,19 @@ class _KeepsMemo:
         return "hook(%r)" % (self.items,)
 
 
+def _check_memo_handed_to_the_hook(impl, x):
+    """Copy x, which holds one _KeepsMemo, with impl and with the stdlib:
+    the copies and the memos the hook was handed must match.  Returns
+    impl's memo."""
+    ours = impl.deepcopy(x)
+    memo = _KeepsMemo.memos.pop()
+    reference = copy.deepcopy(x)
+    reference_memo = _KeepsMemo.memos.pop()
+    compare_deep(x, ours, reference)
+    assert _memo_layout(memo) == _memo_layout(reference_memo)
+    return memo
+
+
 def test_hook_inside_tuples_fills_the_memo_as_the_stdlib(impl):
     # The hook turns the memo into a dict half-way through tuples being
     # copied by recursion: the items after it and the tuples around it are
@@ -277,12 +290,44 @@ def test_hook_inside_tuples_fills_the_memo_as_the_stdlib(impl):
     shared = [1]
     inner = (shared, (_KeepsMemo([shared]), [2], (3, [4])), (shared,))
     x = ((inner, [5]), (inner, (shared, [6])))
-    ours = impl.deepcopy(x)
-    memo = _KeepsMemo.memos.pop()
-    reference = copy.deepcopy(x)
-    reference_memo = _KeepsMemo.memos.pop()
-    compare_deep(x, ours, reference)
-    assert _memo_layout(memo) == _memo_layout(reference_memo)
+    _check_memo_handed_to_the_hook(impl, x)
+
+
+class _Row:
+    def __init__(self, n):
+        self.n = n
+
+    def __eq__(self, other):
+        return type(other) is _Row and other.n == self.n
+
+    def __repr__(self):
+        return "_Row(%r)" % (self.n,)
+
+
+@pytest.mark.parametrize("where", ["first", "deep inside", "last"])
+def test_hook_after_many_copies_finds_them_kept_alive_in_order(impl, where):
+    # Without a memo the core notes the order copies finish in compactly
+    # (containers of atoms, tuples and instances finish just after they are
+    # recorded; others later, after their items).  A hook handed the memo
+    # after hundreds of such copies must find the stdlib's keep-alive list,
+    # with the containers still being copied left out.
+    shared = [0]
+
+    def document(i):
+        return {"id": i, "tags": ["t", i], "geo": {"lat": i, "pair": (i, [i])},
+                "rows": [{"n": i}, [shared, (i,)], _Row(i)], "same": shared}
+
+    docs = [document(i) for i in range(300)]
+    hook = _KeepsMemo([docs[7], [1]])
+    if where == "first":
+        x = [hook, docs]
+    elif where == "deep inside":
+        docs[150]["rows"][1].append([[2], hook])
+        x = [docs, [3]]
+    else:
+        x = [docs, ([4],), hook]
+    memo = _check_memo_handed_to_the_hook(impl, x)
+    assert len(memo[id(memo)]) > (0 if where == "first" else 1000)
 
 
 def test_many_small_dicts_after_the_scan_gives_up(impl):
