@@ -41,8 +41,8 @@ cdef enum:
 # the high half), so a probe tells most keys apart without touching the
 # entries - with a large memo, every touch of another cache line costs.
 ctypedef uint64_t IndexSlot
-# Positions + 1 must fit in 32 bits, and a table size in 31 (FinishLog).
-cdef Py_ssize_t MAX_ENTRIES = (<Py_ssize_t>1 << 31) - 1
+# Positions + 1 must fit in 32 bits, and a table size in 30 (FinishLog).
+cdef Py_ssize_t MAX_ENTRIES = (<Py_ssize_t>1 << 30) - 1
 
 
 cdef struct MemoTable:
@@ -346,12 +346,19 @@ cdef bint spare_take(MemoTable* t) noexcept:
 #   - any other finish appends the entry's position to `words`, after a mark
 #     word FINISH_MARK | table size if entries were recorded since the last
 #     word.  A mark places the leaves: the ones recorded before it finished
-#     before it, the others after it.
+#     before it, the others after it.  The two fit in one FINISH_PACKED word
+#     (position, and the table size as a gap above it) when the gap - the
+#     entries recorded while the entry's copy was made - is small.
 
 cdef enum:
     FINISH_INLINE = 8       # words, and bytes of leaf bits, in the session
+    FINISH_GAP_SHIFT = 24
+    FINISH_GAP_MAX = 127
+    FINISH_PACKED_AT_MAX = (1 << 24) - 1
 
-cdef uint32_t FINISH_MARK = 0x80000000
+# A word: a position (top bits 00), a mark, or a packed mark and position.
+cdef uint32_t FINISH_PACKED = 0x80000000
+cdef uint32_t FINISH_MARK = 0x40000000
 
 
 cdef struct FinishLog:
@@ -400,14 +407,27 @@ cdef inline int finish_log_note_at(FinishLog* log, MemoTable* t, PyObject* x,
     if at == t.used - 1:
         return finish_log_note(log, t, x)
     if log.n + 2 <= log.capacity:
-        if log.words_at != t.used:
-            log.words[log.n] = FINISH_MARK | <uint32_t>t.used
-            log.n += 1
-            log.words_at = t.used
-        log.words[log.n] = <uint32_t>at
-        log.n += 1
+        finish_words_put(log, t.used, at)
         return 0
     return finish_log_add(log, t, x, at)
+
+
+cdef inline void finish_words_put(FinishLog* log, Py_ssize_t used, Py_ssize_t at) noexcept:
+    """Append the words for entry `at` finishing with `used` entries in
+    the table (room for two words is the caller's job)."""
+    cdef Py_ssize_t gap
+    if log.words_at != used:
+        log.words_at = used
+        gap = used - at
+        if gap <= FINISH_GAP_MAX and at <= FINISH_PACKED_AT_MAX:
+            log.words[log.n] = (FINISH_PACKED | <uint32_t>(gap << FINISH_GAP_SHIFT)
+                                | <uint32_t>at)
+            log.n += 1
+            return
+        log.words[log.n] = FINISH_MARK | <uint32_t>used
+        log.n += 1
+    log.words[log.n] = <uint32_t>at
+    log.n += 1
 
 
 cdef int finish_log_add(FinishLog* log, MemoTable* t, PyObject* x, Py_ssize_t at) except -1:
@@ -435,19 +455,19 @@ cdef int finish_log_add(FinishLog* log, MemoTable* t, PyObject* x, Py_ssize_t at
         if FASTCOPY_DEBUG:
             assert e != NULL
         at = e - t.entries
-    if log.words_at != t.used:
-        finish_word(log, FINISH_MARK | <uint32_t>t.used, t.capacity)
-        log.words_at = t.used
-    return finish_word(log, <uint32_t>at, t.capacity)
+    if log.n + 2 > log.capacity:
+        finish_words_grow(log, t.capacity)
+    finish_words_put(log, t.used, at)
+    return 0
 
 
-cdef int finish_word(FinishLog* log, uint32_t word, Py_ssize_t table_capacity) except -1:
-    """Append a word.  The room grows in a few large steps, to half a word
-    per entry the table has room for at least (storage not written to
-    costs no memory)."""
+cdef int finish_words_grow(FinishLog* log, Py_ssize_t table_capacity) except -1:
+    """Room for two more words.  The room grows in a few large steps, to
+    half a word per entry the table has room for at least (storage not
+    written to costs no memory)."""
     cdef uint32_t* grown
     cdef Py_ssize_t capacity
-    if log.n == log.capacity:
+    if log.n + 2 > log.capacity:
         capacity = max(2 * log.capacity, table_capacity >> 1)
         if log.words == log.inline_words:
             grown = <uint32_t*>malloc(capacity * sizeof(uint32_t))
@@ -459,8 +479,6 @@ cdef int finish_word(FinishLog* log, uint32_t word, Py_ssize_t table_capacity) e
             raise MemoryError()
         log.words = grown
         log.capacity = capacity
-    log.words[log.n] = word
-    log.n += 1
     return 0
 
 
@@ -489,18 +507,25 @@ cdef list finish_log_objects(FinishLog* log, MemoTable* t):
     cdef list finished = []
     cdef Py_ssize_t i
     cdef Py_ssize_t p = 0           # the next entry that may be a leaf
-    cdef Py_ssize_t upto
+    cdef Py_ssize_t upto, at
     cdef uint32_t word
     for i in range(log.n):
         word = log.words[i]
-        if word & FINISH_MARK:
+        if word & FINISH_PACKED:
+            at = word & FINISH_PACKED_AT_MAX
+            upto = at + ((word >> FINISH_GAP_SHIFT) & FINISH_GAP_MAX)
+        elif word & FINISH_MARK:
+            at = -1
             upto = word & ~FINISH_MARK
-            while p < upto:
-                if finish_is_leaf(log, p):
-                    finished.append(<object>t.entries[p].key)
-                p += 1
         else:
-            finished.append(<object>t.entries[word].key)
+            at = word
+            upto = 0
+        while p < upto:             # the leaves that finished before
+            if finish_is_leaf(log, p):
+                finished.append(<object>t.entries[p].key)
+            p += 1
+        if at >= 0:
+            finished.append(<object>t.entries[at].key)
     while p < t.used:
         if finish_is_leaf(log, p):
             finished.append(<object>t.entries[p].key)
