@@ -102,9 +102,10 @@ cdef int instance_open(Session s, Frame* f, PyObject* x, TypeInfo* info) except 
         incref(info.slotnames)
         f.items = info.slotnames
     f.phase = IP_DICT
-    memo_record(s, x, y)
-    if s.memo_mode == MEMO_NATIVE:
-        f.memo_at = <uint32_t>(s.table.used - 1)   # (x had no entry: appended)
+    # (Native memo only, see plain_verdict.  The walk found no entry for x,
+    # and no Python code has run since.)
+    memo_native_add(s, x, y)
+    f.memo_at = <uint32_t>(s.table.used - 1)
     return 1
 
 

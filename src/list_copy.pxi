@@ -148,7 +148,12 @@ cdef PyObject* tuple_done(Session s, PyObject* src, PyObject* dst, bint last) ex
     if s.memo_mode == MEMO_NATIVE:
         y = memo_native_get(s, src)
         if y != NULL:
-            incref(y)               # (recording it again would change nothing)
+            # Copied meanwhile through a cycle: recording it again would
+            # change nothing, but the stdlib's deepcopy() keeps it alive a
+            # second time.
+            if not last:
+                native_keep_alive(s, src)
+            incref(y)
             return y
         # (y is borrowed from the caller until the incref: if recording
         # fails, the caller still owns it.)

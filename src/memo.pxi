@@ -148,6 +148,8 @@ cdef int entries_reserve(MemoTable* t) except -1:
     if t.entries == t.small and spare_take(t):
         return 0
     capacity = 4 * t.capacity if t.capacity < 65536 else 2 * t.capacity
+    if capacity > MAX_ENTRIES:
+        capacity = MAX_ENTRIES      # (the check above is made only when full)
     if t.entries == t.small:
         grown = <MemoEntry*>malloc(capacity * sizeof(MemoEntry))
         if grown != NULL:
@@ -341,8 +343,9 @@ cdef bint spare_take(MemoTable* t) noexcept:
 #
 #   - a "leaf" finish, of the entry recorded last with nothing else finished
 #     since it was recorded (a container whose items were all atoms, a
-#     tuple, an instance with atomic state), sets the entry's bit in
-#     `leaves`: it finished just after it was recorded;
+#     tuple, an instance whose only attributes are slots holding atoms),
+#     sets the entry's bit in `leaves`: it finished just after it was
+#     recorded;
 #   - any other finish appends the entry's position to `words`, after a mark
 #     word FINISH_MARK | table size if entries were recorded since the last
 #     word.  A mark places the leaves: the ones recorded before it finished
@@ -402,11 +405,15 @@ cdef inline int finish_log_note_at(FinishLog* log, MemoTable* t, PyObject* x,
     """finish_log_note() for x known to be entry `at` (a container's frame
     notes where its copy was recorded): a container finishing after its
     items costs no lookup."""
+    cdef Py_ssize_t p = t.used - 1
+    cdef uint8_t bit = <uint8_t>(1 << (p & 7))
     if FASTCOPY_DEBUG:
         assert t.entries[at].key == x
-    if at == t.used - 1:
-        return finish_log_note(log, t, x)
-    if log.n + 2 <= log.capacity:
+    if at == p:
+        if p < log.leaf_room and log.words_at <= p and not (log.leaves[p >> 3] & bit):
+            log.leaves[p >> 3] |= bit
+            return 0
+    elif log.n + 2 <= log.capacity:
         finish_words_put(log, t.used, at)
         return 0
     return finish_log_add(log, t, x, at)
@@ -453,7 +460,9 @@ cdef int finish_log_add(FinishLog* log, MemoTable* t, PyObject* x, Py_ssize_t at
     if at < 0:
         e = table_find(t, x, &h, &free_slot)
         if FASTCOPY_DEBUG:
-            assert e != NULL
+            assert e != NULL, "a finished object is not in the memo"
+        if e == NULL:
+            return 0                # (never: every caller recorded x first)
         at = e - t.entries
     if log.n + 2 > log.capacity:
         finish_words_grow(log, t.capacity)

@@ -64,7 +64,7 @@ cdef struct Frame:
                         # its own copy nor in the (native) memo
     bint child_scanned  # ... and bulk_copy() has declined it
     uint32_t memo_at    # native memo: where the copy is in the table, once
-                        # recorded (set by note_copy and instance_open)
+                        # recorded (set by note_copy_now and instance_open)
 
 
 cdef enum:

@@ -293,6 +293,20 @@ def test_hook_inside_tuples_fills_the_memo_as_the_stdlib(impl):
     _check_memo_handed_to_the_hook(impl, x)
 
 
+@pytest.mark.parametrize("nested", [False, True])
+def test_tuple_copied_through_a_cycle_is_kept_alive_twice(impl, nested):
+    # The stdlib copies a tuple's items before recording it: through the
+    # cycle the inner copy records it first, and the outer deepcopy() call
+    # records it again and keeps it alive a second time.  A hook handed the
+    # memo later finds it twice in the keep-alive list.
+    loop = []
+    t = (loop,)
+    loop.append(t)
+    x = [(t,), _KeepsMemo([1])] if nested else [t, _KeepsMemo([1])]
+    memo = _check_memo_handed_to_the_hook(impl, x)
+    assert [o is t for o in memo[id(memo)]].count(True) == 2
+
+
 class _Row:
     def __init__(self, n):
         self.n = n
@@ -307,8 +321,8 @@ class _Row:
 @pytest.mark.parametrize("where", ["first", "deep inside", "last"])
 def test_hook_after_many_copies_finds_them_kept_alive_in_order(impl, where):
     # Without a memo the core notes the order copies finish in compactly
-    # (containers of atoms, tuples and instances finish just after they are
-    # recorded; others later, after their items).  A hook handed the memo
+    # (containers of atoms and tuples finish just after they are recorded;
+    # others later, after their items).  A hook handed the memo
     # after hundreds of such copies must find the stdlib's keep-alive list,
     # with the containers still being copied left out.
     shared = [0]
