@@ -376,15 +376,22 @@ cdef struct FinishLog:
     uint8_t inline_leaves[FINISH_INLINE]
 
 
-cdef inline int finish_log_note(FinishLog* log, MemoTable* t, PyObject* x) except -1:
-    """Log that the copy of x, a key of the table, is done (inline for the
-    usual case: a leaf)."""
-    cdef Py_ssize_t p = t.used - 1
+cdef inline bint finish_leaf_set(FinishLog* log, Py_ssize_t p) noexcept:
+    """Note entry p, the last one, as finished as a leaf if it is one (no
+    word written since it was recorded, not finished before) and its bit
+    has room: True, else False."""
     cdef uint8_t bit = <uint8_t>(1 << (p & 7))
-    if (p < log.leaf_room and log.words_at <= p and t.entries[p].key == x
-            and not (log.leaves[p >> 3] & bit)):
+    if p < log.leaf_room and log.words_at <= p and not (log.leaves[p >> 3] & bit):
         log.leaves[p >> 3] |= bit
-        return 0
+        return True
+    return False
+
+
+cdef inline int finish_log_note(FinishLog* log, MemoTable* t, PyObject* x) except -1:
+    """Log that the copy of x, a key of the table, is done."""
+    cdef Py_ssize_t p = t.used - 1
+    if p >= 0 and t.entries[p].key == x:
+        return finish_log_note_at(log, t, x, p)
     return finish_log_add(log, t, x, -1)
 
 
@@ -405,13 +412,10 @@ cdef inline int finish_log_note_at(FinishLog* log, MemoTable* t, PyObject* x,
     """finish_log_note() for x known to be entry `at` (a container's frame
     notes where its copy was recorded): a container finishing after its
     items costs no lookup."""
-    cdef Py_ssize_t p = t.used - 1
-    cdef uint8_t bit = <uint8_t>(1 << (p & 7))
     if FASTCOPY_DEBUG:
         assert t.entries[at].key == x
-    if at == p:
-        if p < log.leaf_room and log.words_at <= p and not (log.leaves[p >> 3] & bit):
-            log.leaves[p >> 3] |= bit
+    if at == t.used - 1:
+        if finish_leaf_set(log, at):
             return 0
     elif log.n + 2 <= log.capacity:
         finish_words_put(log, t.used, at)
@@ -454,8 +458,7 @@ cdef int finish_log_add(FinishLog* log, MemoTable* t, PyObject* x, Py_ssize_t at
     if log.words_at <= p and t.entries[p].key == x:
         if p >= log.leaf_room:
             finish_leaves_grow(log, t.capacity)
-        if not (log.leaves[p >> 3] & (1 << (p & 7))):
-            log.leaves[p >> 3] |= <uint8_t>(1 << (p & 7))
+        if finish_leaf_set(log, p):
             return 0
     if at < 0:
         e = table_find(t, x, &h, &free_slot)
@@ -464,14 +467,13 @@ cdef int finish_log_add(FinishLog* log, MemoTable* t, PyObject* x, Py_ssize_t at
         if e == NULL:
             return 0                # (never: every caller recorded x first)
         at = e - t.entries
-    if log.n + 2 > log.capacity:
-        finish_words_grow(log, t.capacity)
+    finish_words_grow(log, t.capacity)
     finish_words_put(log, t.used, at)
     return 0
 
 
 cdef int finish_words_grow(FinishLog* log, Py_ssize_t table_capacity) except -1:
-    """Room for two more words.  The room grows in a few large steps, to
+    """Room for two more words, if there is not.  The room grows in a few large steps, to
     half a word per entry the table has room for at least (storage not
     written to costs no memory)."""
     cdef uint32_t* grown
